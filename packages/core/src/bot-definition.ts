@@ -1,0 +1,119 @@
+import type { BotContext } from './bot-context.js';
+
+/** Code run by an interaction (pre-process, post-process, process-user-response). May be async. */
+export type BotScript = (botContext: BotContext) => void | Promise<void>;
+
+export interface IntentDefinition {
+  /** Stable ID, referenced by dialog starters and carried in a Tango Context. */
+  readonly id: string;
+  /** Display name (used by disambiguation and `setBotTransferIntentbyDomain`). */
+  readonly name: string;
+  readonly domain?: string;
+  readonly trainingPhrases: readonly string[];
+}
+
+/** A dialog-starter pattern: a string in the default pattern syntax, or a pattern in a named syntax (e.g. `compromise`). */
+export type StarterPattern = string | { readonly syntax: string; readonly pattern: string };
+
+export interface DialogStarter {
+  readonly patterns?: readonly StarterPattern[];
+  /** ID of one intent of the same bot. */
+  readonly intent?: string;
+  /** The dialog does not start when the user message contains any of these words or phrases. */
+  readonly excludeKeywords?: readonly string[];
+}
+
+export const DialogType = {
+  Standard: 'standard',
+  Fallback: 'fallback',
+  Disambiguation: 'disambiguation',
+  AutoEscalation: 'auto-escalation',
+} as const;
+export type DialogType = (typeof DialogType)[keyof typeof DialogType];
+
+interface InteractionBase {
+  /** Unique inside its dialog; needed to be the target of `next`, `onSuccess`, `onFailure`. */
+  readonly name?: string;
+  readonly preProcess?: BotScript;
+  readonly postProcess?: BotScript;
+  /** Name of the interaction to go to next, or `end` to close the dialog. Default: the following one. */
+  readonly next?: string;
+}
+
+/** Says something. Text may use `{$botContext.<variable>}`. */
+export interface TextInteraction extends InteractionBase {
+  readonly type: 'text';
+  readonly text: string;
+}
+
+/** Asks something and waits for the answer, stored in a bot variable. */
+export interface QuestionInteraction extends InteractionBase {
+  readonly type: 'question';
+  readonly text: string;
+  /** Bot variable that receives the answer. */
+  readonly saveAs?: string;
+  /** Runs after the user answered. */
+  readonly processUserResponse?: BotScript;
+  /** When false, an answer that matches another dialog's starter is still taken as the answer. Default true. */
+  readonly contextSwitching?: boolean;
+}
+
+/** An escalation to a skill (the agent transfer interaction of the spec). */
+export interface AgentTransferInteraction extends InteractionBase {
+  readonly type: 'agentTransfer';
+  /** Target skill; may use `{$botContext.<variable>}`, resolved at escalation time. */
+  readonly skill: string;
+  /** Sent to the user before the transfer. Required; `BLANK_MESSAGE` sends nothing. */
+  readonly message: string;
+  /** Send a Tango Context with the transfer. */
+  readonly tangoContext: boolean;
+  /** Interaction to go to after a successful hand-off (the sender normally has nothing more to say). */
+  readonly onSuccess?: string;
+  /** Interaction to go to when the transfer fails immediately (invalid skill, loop, no agent holds it). */
+  readonly onFailure?: string;
+}
+
+export type Interaction = TextInteraction | QuestionInteraction | AgentTransferInteraction;
+
+export interface DialogDefinition {
+  /** Unique in the bot. */
+  readonly name: string;
+  readonly type: DialogType;
+  readonly starter?: DialogStarter;
+  readonly interactions: readonly Interaction[];
+  readonly disabled?: boolean;
+}
+
+export interface BotSettings {
+  /** Sent instead of the default final message when escalation retries are exhausted. */
+  readonly defaultUserFriendlyResponse?: string;
+  /** How many `__agent_escalation_failed__` messages a conversation may get before escalation stops. Default 3. */
+  readonly maxEscalationRetries?: number;
+  /** Name of the `IntentMatcher` that classifies this bot's intents. Default: the runtime's default matcher. */
+  readonly intentMatcher?: string;
+  /** Disambiguation: how many intents to offer (2 or 3). Default 3. */
+  readonly disambiguationOptions?: number;
+}
+
+export interface BotDefinition {
+  /** Unique ID of the bot (the bot agent). */
+  readonly id: string;
+  readonly name?: string;
+  /** Skills this bot agent holds; transfers to these skills are routed to it. */
+  readonly skills: readonly string[];
+  /** Bot group, for automatic transfers. */
+  readonly group?: string;
+  readonly intents: readonly IntentDefinition[];
+  readonly dialogs: readonly DialogDefinition[];
+  readonly settings?: BotSettings;
+  /** Where the definition came from (a file path), for error messages. */
+  readonly source?: string;
+}
+
+export interface BotGroupDefinition {
+  readonly id: string;
+  /** Automatic transfers happen only when collaboration is on. */
+  readonly collaboration: boolean;
+  /** Sent before an automatic transfer; `BLANK_MESSAGE` or empty sends nothing. */
+  readonly transferMessage?: string;
+}

@@ -1,0 +1,162 @@
+import { BottangoError, BottangoErrorCode } from './errors.js';
+import type { JsonValue } from './json.js';
+
+/** Extension point: the Context Session Store, how data beyond the Tango Context crosses between bots. */
+export const ContextStore = Symbol.for('@bottango/core/ContextStore');
+
+export type ContextScope =
+  | { readonly kind: 'global' }
+  | { readonly kind: 'user'; readonly userId: string }
+  | { readonly kind: 'conversation'; readonly conversationId: string };
+
+/** Scopes that support get-all and delete-all (the spec has none for global). */
+export type SessionScope = Exclude<ContextScope, { kind: 'global' }>;
+
+export interface NamespaceOptions {
+  /** Seconds a property stays readable after it is written; 0 or absent keeps it until deleted. Applies to later writes. */
+  readonly ttlSeconds?: number;
+}
+
+export interface NamespaceInfo {
+  readonly name: string;
+  readonly ttlSeconds: number;
+}
+
+export interface StoredValue {
+  readonly value: JsonValue;
+  /** Increases by one on every write of the key; starts at 1. */
+  readonly version: number;
+}
+
+export interface SetOptions {
+  /** Compare-and-set: write only if the key's current version is this (0 = the key must not exist). Else VERSION_CONFLICT. */
+  readonly expectedVersion?: number;
+}
+
+/** What a store can do beyond the contract; the contract suite reads these, never the class. */
+export interface ContextStoreCapabilities {
+  /** Survives a restart of the process. */
+  readonly durable: boolean;
+  /** Several processes can use it at once. */
+  readonly sharedAcrossProcesses: boolean;
+}
+
+/**
+ * Concurrency guarantee: every write is atomic per key; plain `set` is last-write-wins,
+ * `set` with `expectedVersion` is compare-and-set.
+ */
+export interface ContextStore {
+  readonly capabilities: ContextStoreCapabilities;
+  /** Creates the namespace or updates its TTL (an existing namespace is reused, its properties kept). */
+  registerNamespace(namespace: string, options?: NamespaceOptions): Promise<NamespaceInfo>;
+  getNamespace(namespace: string): Promise<NamespaceInfo | undefined>;
+  /** Deletes the namespace and all its properties. False if it did not exist. */
+  deleteNamespace(namespace: string): Promise<boolean>;
+  get(namespace: string, scope: ContextScope, property: string): Promise<StoredValue | undefined>;
+  /** Throws NAMESPACE_NOT_REGISTERED, INVALID_KEY, INVALID_VALUE, VALUE_TOO_LARGE or VERSION_CONFLICT. */
+  set(namespace: string, scope: ContextScope, property: string, value: JsonValue, options?: SetOptions): Promise<StoredValue>;
+  delete(namespace: string, scope: ContextScope, property: string): Promise<boolean>;
+  getAll(namespace: string, scope: SessionScope): Promise<Record<string, JsonValue>>;
+  /** Returns how many properties were deleted. */
+  deleteAll(namespace: string, scope: SessionScope): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const CONTEXT_STORE_LIMITS = {
+  /** Reserved by the Conversation Context Service (v1 and v2 lists). */
+  reservedNamespaces: ['consumer', 'operational', 'conversation', 'custom', 'sde', 'faas'],
+  maxNamespaceLength: 64,
+  maxPropertyLength: 256,
+  maxScopeIdLength: 256,
+  /** Size of the value as UTF-8 JSON. */
+  maxValueBytes: 256 * 1024,
+  /** 13 months, the service's maximum retention. */
+  maxTtlSeconds: 13 * 31 * 24 * 3600,
+} as const;
+
+const NAMESPACE_RE = /^[A-Za-z0-9_]+$/;
+
+export function validateNamespaceName(namespace: string): void {
+  if (typeof namespace !== 'string' || namespace.length === 0) {
+    throw new BottangoError(BottangoErrorCode.InvalidNamespace, 'namespace must be a non-empty string', { details: { namespace } });
+  }
+  if (namespace.length > CONTEXT_STORE_LIMITS.maxNamespaceLength) {
+    throw new BottangoError(BottangoErrorCode.InvalidNamespace, `namespace "${namespace.slice(0, 20)}…" is ${namespace.length} characters; the maximum is ${CONTEXT_STORE_LIMITS.maxNamespaceLength}`, { details: { namespace } });
+  }
+  if (!NAMESPACE_RE.test(namespace)) {
+    throw new BottangoError(BottangoErrorCode.InvalidNamespace, `namespace "${namespace}" may contain only letters, digits and underscore`, { details: { namespace } });
+  }
+  if ((CONTEXT_STORE_LIMITS.reservedNamespaces as readonly string[]).includes(namespace.toLowerCase())) {
+    throw new BottangoError(BottangoErrorCode.ReservedNamespace, `namespace "${namespace}" is reserved (reserved: ${CONTEXT_STORE_LIMITS.reservedNamespaces.join(', ')})`, { details: { namespace } });
+  }
+}
+
+export function validateTtl(ttlSeconds: number | undefined): number {
+  const ttl = ttlSeconds ?? 0;
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > CONTEXT_STORE_LIMITS.maxTtlSeconds) {
+    throw new BottangoError(BottangoErrorCode.InvalidValue, `ttlSeconds must be a whole number from 0 to ${CONTEXT_STORE_LIMITS.maxTtlSeconds}, got ${String(ttlSeconds)}`, { details: { ttlSeconds } });
+  }
+  return ttl;
+}
+
+export function validatePropertyName(property: string): void {
+  if (typeof property !== 'string' || property.length === 0) {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, 'property must be a non-empty string', { details: { property } });
+  }
+  if (property.length > CONTEXT_STORE_LIMITS.maxPropertyLength) {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `property "${property.slice(0, 20)}…" is ${property.length} characters; the maximum is ${CONTEXT_STORE_LIMITS.maxPropertyLength}`, { details: { property } });
+  }
+}
+
+export function validateScope(scope: ContextScope): void {
+  const id = scope.kind === 'user' ? scope.userId : scope.kind === 'conversation' ? scope.conversationId : undefined;
+  if (scope.kind === 'global') return;
+  if (scope.kind !== 'user' && scope.kind !== 'conversation') {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `unknown scope ${JSON.stringify(scope)}`);
+  }
+  if (typeof id !== 'string' || id.length === 0 || id.length > CONTEXT_STORE_LIMITS.maxScopeIdLength) {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `${scope.kind} scope needs an ID of 1 to ${CONTEXT_STORE_LIMITS.maxScopeIdLength} characters, got ${JSON.stringify(id)}`);
+  }
+}
+
+/** Serialises a value for storage, refusing what JSON cannot keep and what is too large. */
+export function encodeContextValue(value: JsonValue, where?: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    throw new BottangoError(BottangoErrorCode.InvalidValue, 'value cannot be written as JSON', { cause, ...(where ? { where } : {}) });
+  }
+  if (text === undefined || !isJsonRoundTrippable(value)) {
+    throw new BottangoError(BottangoErrorCode.InvalidValue, 'value must be JSON: string, finite number, boolean, null, array or plain object', where ? { where } : {});
+  }
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > CONTEXT_STORE_LIMITS.maxValueBytes) {
+    throw new BottangoError(BottangoErrorCode.ValueTooLarge, `value is ${bytes} bytes as JSON; the maximum is ${CONTEXT_STORE_LIMITS.maxValueBytes}`, { details: { bytes }, ...(where ? { where } : {}) });
+  }
+  return text;
+}
+
+function isJsonRoundTrippable(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonRoundTrippable);
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(value as object).every(isJsonRoundTrippable);
+  }
+  return false;
+}
+
+/** A stable string for a scope, used by stores as part of their keys. */
+export function scopeKey(scope: ContextScope): string {
+  switch (scope.kind) {
+    case 'global':
+      return 'g';
+    case 'user':
+      return `u:${scope.userId}`;
+    case 'conversation':
+      return `c:${scope.conversationId}`;
+  }
+}

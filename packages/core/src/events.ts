@@ -1,0 +1,57 @@
+import type { ConfidenceBand } from './confidence.js';
+import type { TangoContext } from './tango-context.js';
+import type { TransferFailureReason } from './transfer.js';
+
+/** How a dialog came to start. */
+export type DialogTrigger =
+  | { readonly by: 'pattern'; readonly pattern: string }
+  | { readonly by: 'intent'; readonly intentId: string; readonly score: number; readonly band: ConfidenceBand }
+  | { readonly by: 'tango-intent'; readonly intentId: string }
+  | { readonly by: 'disambiguation'; readonly intentId: string }
+  | { readonly by: 'fallback' };
+
+/** What happened in a conversation, in order. Printed one per line by `bottango run --json`. */
+export type ConversationEvent =
+  | { readonly type: 'user-message'; readonly conversationId: string; readonly text: string; readonly system?: true }
+  | { readonly type: 'bot-message'; readonly conversationId: string; readonly botId: string; readonly dialog: string; readonly text: string }
+  | {
+      readonly type: 'dialog-started';
+      readonly conversationId: string;
+      readonly botId: string;
+      readonly dialog: string;
+      readonly trigger: DialogTrigger;
+      /** Set when the dialog started on receipt of a transfer. */
+      readonly afterTransfer?: true;
+    }
+  | {
+      readonly type: 'transfer';
+      readonly conversationId: string;
+      readonly transferId: string;
+      readonly fromBotId: string;
+      readonly toSkill: string;
+      readonly toBotId: string;
+      /** Absent when Tango Context is off. */
+      readonly context?: TangoContext;
+      readonly automatic: boolean;
+    }
+  | {
+      readonly type: 'transfer-failed';
+      readonly conversationId: string;
+      readonly fromBotId: string;
+      readonly toSkill: string;
+      readonly reason: TransferFailureReason;
+      /** `immediate`: the failure branch runs. `late`: `__agent_escalation_failed__` is injected. `final`: retries exhausted. */
+      readonly stage: 'immediate' | 'late' | 'final';
+      readonly message: string;
+    }
+  | { readonly type: 'fallback'; readonly conversationId: string; readonly botId: string; readonly text: string }
+  | {
+      readonly type: 'disambiguation';
+      readonly conversationId: string;
+      readonly botId: string;
+      readonly options: readonly { readonly intentId: string; readonly name: string; readonly score: number }[];
+    }
+  | { readonly type: 'dialog-ended'; readonly conversationId: string; readonly botId: string; readonly dialog: string }
+  | { readonly type: 'error'; readonly conversationId: string; readonly botId: string; readonly code: string; readonly message: string };
+
+export type ConversationEventType = ConversationEvent['type'];

@@ -1,0 +1,65 @@
+export { BottangoError, BottangoErrorCode, type BottangoErrorOptions } from './errors.js';
+export type { JsonValue, JsonObject } from './json.js';
+export { TANGO_CONTEXT_KEYS, tangoContextField, isEmptyTangoContext, type TangoContext } from './tango-context.js';
+export {
+  AGENT_ESCALATION_FAILED,
+  BLANK_MESSAGE,
+  DEFAULT_ESCALATION_FINAL_MESSAGE,
+  DEFAULT_FALLBACK_MESSAGE,
+  DEFAULT_GREETING_MESSAGE,
+} from './system-messages.js';
+export { ConfidenceBand, CONFIDENCE_THRESHOLDS, confidenceBand, startsDialog } from './confidence.js';
+export {
+  DialogType,
+  type BotScript,
+  type IntentDefinition,
+  type StarterPattern,
+  type DialogStarter,
+  type TextInteraction,
+  type QuestionInteraction,
+  type AgentTransferInteraction,
+  type Interaction,
+  type DialogDefinition,
+  type BotSettings,
+  type BotDefinition,
+  type BotGroupDefinition,
+} from './bot-definition.js';
+export type { BotContext } from './bot-context.js';
+export {
+  IntentMatcher,
+  intentMatchOutcome,
+  type IntentTrainingOptions,
+  type IntentScore,
+  type IntentClassification,
+  type IntentClassifier,
+  type IntentMatchOutcome,
+} from './intent-matcher.js';
+export { StarterPatternSyntax, TextNormalizer, DEFAULT_PATTERN_SYNTAX, type CompiledStarterPattern } from './starter-pattern.js';
+export {
+  ContextStore,
+  CONTEXT_STORE_LIMITS,
+  validateNamespaceName,
+  validatePropertyName,
+  validateScope,
+  validateTtl,
+  encodeContextValue,
+  scopeKey,
+  type ContextScope,
+  type SessionScope,
+  type NamespaceOptions,
+  type NamespaceInfo,
+  type StoredValue,
+  type SetOptions,
+  type ContextStoreCapabilities,
+} from './context-store.js';
+export {
+  TransferTransport,
+  TransferFailureReason,
+  type TransferRequest,
+  type TransferOutcome,
+  type TransferReceiver,
+  type TranscriptEntry,
+} from './transfer.js';
+export { ConversationStateStore, type ConversationState, type DialogFrame } from './conversation-state.js';
+export type { ConversationEvent, ConversationEventType, DialogTrigger } from './events.js';
+export { Logger, silentLogger } from './logger.js';

@@ -1,0 +1,61 @@
+import type { TangoContext } from './tango-context.js';
+
+/** One message of a conversation's transcript, as a receiver may see it. */
+export interface TranscriptEntry {
+  readonly from: 'user' | 'bot';
+  /** Bot that sent it (for `from: 'bot'`). */
+  readonly botId?: string;
+  readonly text: string;
+  /** Messages the platform injected (e.g. `__agent_escalation_failed__`) are marked. */
+  readonly system?: boolean;
+}
+
+/** An escalation handed to the transport: the conversation goes to `toBotId`, an agent holding `skill`. */
+export interface TransferRequest {
+  readonly transferId: string;
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly fromBotId: string;
+  readonly skill: string;
+  readonly toBotId: string;
+  /** Present only when the escalation has Tango Context switched on. */
+  readonly tangoContext?: TangoContext;
+  /** The last messages of the conversation, oldest first. */
+  readonly transcript: readonly TranscriptEntry[];
+  /** Set for a bot-group automatic transfer. */
+  readonly automatic?: boolean;
+}
+
+export const TransferFailureReason = {
+  /** No bot agent holding the skill is connected. */
+  NoAgentAvailable: 'no-agent-available',
+  /** The receiving bot refused the conversation. */
+  Rejected: 'rejected',
+  /** The receiving bot did not respond in time. */
+  Timeout: 'timeout',
+  /** The skill is not held by any bot agent of the platform, or is not a valid skill. */
+  UnknownSkill: 'unknown-skill',
+  /** The bot tried to transfer to a skill it holds itself. */
+  Loop: 'transfer-loop',
+} as const;
+export type TransferFailureReason = (typeof TransferFailureReason)[keyof typeof TransferFailureReason];
+
+export type TransferOutcome =
+  | { readonly kind: 'accepted'; readonly toBotId: string }
+  | { readonly kind: 'failed'; readonly reason: TransferFailureReason; readonly message: string };
+
+/** The receiving side a transport delivers to. The runtime implements it. */
+export interface TransferReceiver {
+  receiveTransfer(request: TransferRequest): Promise<TransferOutcome>;
+}
+
+/** Extension point: how a transfer reaches the receiving bot (in-process by default). */
+export const TransferTransport = Symbol.for('@bottango/core/TransferTransport');
+
+export interface TransferTransport {
+  readonly id: string;
+  /** Delivers the transfer; resolves when the receiver accepted (and started) or failed. Never rejects for a refusal. */
+  deliver(request: TransferRequest): Promise<TransferOutcome>;
+  /** Called by the runtime at start so the transport knows where to deliver. */
+  attach(receiver: TransferReceiver): void;
+}
