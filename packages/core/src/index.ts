@@ -63,3 +63,4 @@ export {
 export { ConversationStateStore, type ConversationState, type DialogFrame } from './conversation-state.js';
 export type { ConversationEvent, ConversationEventType, DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
+export { BOTTANGO_PLUGIN_BRAND, definePlugin, isBottangoPlugin, type BottangoPlugin } from './plugin.js';
