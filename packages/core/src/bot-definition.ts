@@ -32,7 +32,7 @@ export const DialogType = {
 export type DialogType = (typeof DialogType)[keyof typeof DialogType];
 
 interface InteractionBase {
-  /** Unique inside its dialog; needed to be the target of `next`, `onSuccess`, `onFailure`. */
+  /** Unique inside its dialog; needed to be the target of `next` or `onFailure`. */
   readonly name?: string;
   readonly preProcess?: BotScript;
   readonly postProcess?: BotScript;
@@ -67,8 +67,6 @@ export interface AgentTransferInteraction extends InteractionBase {
   readonly message: string;
   /** Send a Tango Context with the transfer. */
   readonly tangoContext: boolean;
-  /** Interaction to go to after a successful hand-off (the sender normally has nothing more to say). */
-  readonly onSuccess?: string;
   /** Interaction to go to when the transfer fails immediately (invalid skill, loop, no agent holds it). */
   readonly onFailure?: string;
 }

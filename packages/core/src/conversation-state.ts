@@ -26,8 +26,12 @@ export interface ConversationState {
   variables: Record<string, string>;
   /** Tango Context being prepared by the owner bot's scripts for its next escalation. */
   pendingTangoContext: TangoContext;
+  /** Set by `setBotTransferIntentbyDomain`; resolved to an intent ID at transfer time. */
+  pendingIntentByDomain?: { readonly intentName: string; readonly domainName: string };
+  /** Intent the user picked in the last disambiguation. */
+  disambiguatedIntentId?: string;
   /** Pending disambiguation offer, if any. */
-  disambiguation?: { readonly options: readonly string[]; readonly dialogName: string };
+  disambiguation?: { readonly options: readonly string[] };
   /** How many `__agent_escalation_failed__` messages this conversation got. */
   escalationFailures: number;
   /** Recent transcript, bounded. */
