@@ -1,1 +1,1 @@
-export {};
+export { describeContextStoreContract, type ContextStoreContractOptions } from './context-store-contract.js';
