@@ -1,0 +1,176 @@
+import {
+  BottangoError,
+  BottangoErrorCode,
+  CONFIDENCE_THRESHOLDS,
+  DEFAULT_PATTERN_SYNTAX,
+  DialogType,
+
+  intentMatchOutcome,
+  type BotDefinition,
+  type CompiledStarterPattern,
+  type ConfidenceBand,
+  type DialogDefinition,
+  type IntentClassification,
+  type IntentClassifier,
+  type IntentDefinition,
+  type StarterPatternSyntax,
+} from '@bottango/core';
+import { matchesExcludeKeyword, normalizeForPatterns } from '@bottango/matcher-pattern';
+
+export interface CompiledDialog {
+  readonly definition: DialogDefinition;
+  readonly name: string;
+  readonly patterns: readonly CompiledStarterPattern[];
+  readonly intentId: string | undefined;
+  readonly excludeKeywords: readonly string[];
+  /** Interaction name → index. */
+  readonly interactionIndex: ReadonlyMap<string, number>;
+}
+
+export interface DisambiguationOption {
+  readonly intentId: string;
+  readonly name: string;
+  readonly score: number;
+}
+
+/** What a bot's dialog starters make of a message: patterns first, then intents, then disambiguation, else none. */
+export type StarterMatch =
+  | { readonly kind: 'pattern'; readonly dialog: CompiledDialog; readonly pattern: string }
+  | { readonly kind: 'intent'; readonly dialog: CompiledDialog; readonly intentId: string; readonly score: number; readonly band: ConfidenceBand }
+  | { readonly kind: 'disambiguate'; readonly options: readonly DisambiguationOption[] }
+  | { readonly kind: 'none'; readonly bestScore: number };
+
+/** A bot ready to run: patterns compiled, classifier trained, dialogs indexed. Built once when the runtime starts. */
+export class CompiledBot {
+  readonly id: string;
+  readonly definition: BotDefinition;
+  readonly dialogs: readonly CompiledDialog[];
+  readonly fallback: CompiledDialog | undefined;
+  readonly disambiguation: CompiledDialog | undefined;
+  readonly intents: ReadonlyMap<string, IntentDefinition>;
+  readonly #byName: ReadonlyMap<string, CompiledDialog>;
+  readonly #byIntent: ReadonlyMap<string, CompiledDialog>;
+  readonly #classifier: IntentClassifier | undefined;
+  readonly #starters: readonly CompiledDialog[];
+
+  constructor(definition: BotDefinition, dialogs: CompiledDialog[], classifier: IntentClassifier | undefined) {
+    this.id = definition.id;
+    this.definition = definition;
+    this.dialogs = dialogs;
+    this.#classifier = classifier;
+    this.intents = new Map(definition.intents.map((i) => [i.id, i]));
+    this.#byName = new Map(dialogs.map((d) => [d.name, d]));
+    const active = dialogs.filter((d) => !d.definition.disabled);
+    this.#starters = active.filter((d) => d.definition.type === DialogType.Standard);
+    this.#byIntent = new Map(this.#starters.filter((d) => d.intentId !== undefined).map((d) => [d.intentId as string, d]));
+    this.fallback = active.find((d) => d.definition.type === DialogType.Fallback);
+    this.disambiguation = active.find((d) => d.definition.type === DialogType.Disambiguation);
+  }
+
+  dialog(name: string): CompiledDialog | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** The enabled standard dialog whose starter uses this intent. */
+  dialogForIntent(intentId: string): CompiledDialog | undefined {
+    return this.#byIntent.get(intentId);
+  }
+
+  get hasIntents(): boolean {
+    return this.#classifier !== undefined;
+  }
+
+  /** First dialog (in bot order) one of whose patterns matches the whole message. */
+  matchPattern(text: string): { dialog: CompiledDialog; pattern: string } | undefined {
+    const normalized = normalizeForPatterns(text);
+    for (const dialog of this.#starters) {
+      for (const pattern of dialog.patterns) {
+        if (pattern.matches(text) && !excluded(dialog, normalized)) return { dialog, pattern: pattern.source };
+      }
+    }
+    return undefined;
+  }
+
+  classify(text: string): IntentClassification | undefined {
+    return this.#classifier?.classify(text);
+  }
+
+  /** The best intent at GOOD or better that starts an enabled dialog not excluded by the message. */
+  matchIntent(text: string, classification = this.classify(text)): StarterMatch {
+    if (!classification) return { kind: 'none', bestScore: 0 };
+    const normalized = normalizeForPatterns(text);
+    const eligible = (intentId: string): boolean => {
+      const dialog = this.#byIntent.get(intentId);
+      return dialog !== undefined && !excluded(dialog, normalized);
+    };
+    const outcome = intentMatchOutcome(classification, eligible);
+    if (outcome.kind === 'match') {
+      const dialog = this.#byIntent.get(outcome.intentId) as CompiledDialog;
+      return { kind: 'intent', dialog, intentId: outcome.intentId, score: outcome.score, band: outcome.band };
+    }
+    if (this.disambiguation) {
+      const count = Math.min(3, Math.max(2, this.definition.settings?.disambiguationOptions ?? 3));
+      const options = classification.ranked
+        .filter((s) => s.score >= CONFIDENCE_THRESHOLDS.FAIR_PLUS && eligible(s.intentId))
+        .slice(0, count)
+        .map((s) => ({ intentId: s.intentId, name: this.intents.get(s.intentId)?.name ?? s.intentId, score: s.score }));
+      if (options.length >= 2) return { kind: 'disambiguate', options };
+    }
+    return { kind: 'none', bestScore: outcome.best?.score ?? 0 };
+  }
+
+  /** The documented order: dialog-starter patterns, then intents at GOOD or better, then disambiguation. */
+  matchStarter(text: string): StarterMatch {
+    const byPattern = this.matchPattern(text);
+    if (byPattern) return { kind: 'pattern', ...byPattern };
+    return this.matchIntent(text);
+  }
+}
+
+function excluded(dialog: CompiledDialog, normalizedText: string): boolean {
+  return dialog.excludeKeywords.length > 0 && matchesExcludeKeyword(normalizedText, dialog.excludeKeywords) !== undefined;
+}
+
+/** Compiles every starter pattern with the syntax it names; all errors of a bot are reported together. */
+export function compileDialogs(definition: BotDefinition, syntaxes: ReadonlyMap<string, StarterPatternSyntax>): CompiledDialog[] {
+  const problems: string[] = [];
+  const where = definition.source ? `${definition.source} (bot "${definition.id}")` : `bot "${definition.id}"`;
+  const dialogs = definition.dialogs.map((dialog, d) => {
+    const patterns: CompiledStarterPattern[] = [];
+    (dialog.starter?.patterns ?? []).forEach((entry, p) => {
+      const syntaxName = typeof entry === 'string' ? DEFAULT_PATTERN_SYNTAX : entry.syntax;
+      const source = typeof entry === 'string' ? entry : entry.pattern;
+      const syntax = syntaxes.get(syntaxName);
+      if (!syntax) {
+        problems.push(`dialogs[${d}].starter.patterns[${p}]: no plugin provides pattern syntax "${syntaxName}" (loaded: ${[...syntaxes.keys()].join(', ') || 'none'})`);
+        return;
+      }
+      try {
+        patterns.push(syntax.compile(source));
+      } catch (error) {
+        problems.push(`dialogs[${d}].starter.patterns[${p}]: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    const intentId = dialog.starter?.intent;
+    if (intentId !== undefined && !definition.intents.some((i) => i.id === intentId)) {
+      problems.push(`dialogs[${d}].starter.intent: unknown intent "${intentId}"`);
+    }
+    const interactionIndex = new Map<string, number>();
+    dialog.interactions.forEach((interaction, i) => {
+      if (interaction.name !== undefined) interactionIndex.set(interaction.name, i);
+    });
+    return {
+      definition: dialog,
+      name: dialog.name,
+      patterns,
+      intentId,
+      excludeKeywords: (dialog.starter?.excludeKeywords ?? []).map(normalizeForPatterns).filter((k) => k.length > 0),
+      interactionIndex,
+    };
+  });
+  if (problems.length > 0) {
+    throw new BottangoError(BottangoErrorCode.InvalidDefinition, `invalid bot definition:\n  ${problems.join('\n  ')}`, { where, details: { problems } });
+  }
+  return dialogs;
+}
+

@@ -1,0 +1,134 @@
+import { Container, type ContainerModule } from 'inversify';
+import {
+  BottangoError,
+  BottangoErrorCode,
+  ContextStore,
+  ConversationStateStore,
+  IntentMatcher,
+  Logger,
+  StarterPatternSyntax,
+  TransferTransport,
+  silentLogger,
+  type BotDefinition,
+  type BotGroupDefinition,
+  type IntentClassifier,
+} from '@bottango/core';
+import { PatternMatcherModule } from '@bottango/matcher-pattern';
+import { MemoryContextStore } from '@bottango/store-memory';
+import { AgentDirectory } from './agent-directory.js';
+import { CompiledBot, compileDialogs } from './compiled-bot.js';
+import { InProcessTransferTransport } from './in-process-transport.js';
+import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
+import { importFromCwd, loadPluginModules, storePluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
+import { BottangoRuntime } from './runtime.js';
+
+export interface RuntimeOptions {
+  readonly bots: readonly BotDefinition[];
+  readonly groups?: readonly BotGroupDefinition[];
+  /** Plugins as ContainerModules (e.g. `NaturalMatcherModule.fromOptions({})`). */
+  readonly modules?: readonly ContainerModule[];
+  /** Plugins by package name, each with its own options; loaded with `importModule`. */
+  readonly plugins?: readonly PluginReference[];
+  /** Context Session Store: `memory` (default), `sqlite:<path>`, `redis://host:port`. */
+  readonly store?: string;
+  /** How plugin packages are imported. Default: resolved from the current directory. */
+  readonly importModule?: ImportModule;
+  /** Intent matcher for bots that do not name one. Default: the only one loaded, else `natural`. */
+  readonly defaultIntentMatcher?: string;
+  /** `__agent_escalation_failed__` messages per conversation before escalation stops. Default 3 (the 4th failure is final). */
+  readonly maxEscalationRetries?: number;
+  /** How long a receiving bot may take to accept a transfer. Default 30 000 ms. */
+  readonly transferTimeoutMs?: number;
+  /** Transcript entries kept per conversation. Default 50. */
+  readonly transcriptLimit?: number;
+  readonly logger?: Logger;
+  /** Progress of intent training, per bot. */
+  readonly onTrainingProgress?: (botId: string, done: number, total: number) => void;
+}
+
+/**
+ * Builds a runtime: one inversify container with the plugins loaded, every bot compiled and trained,
+ * and the context store checked — so a bad setting or an unreachable store fails here, not at the first transfer.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<BottangoRuntime> {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const references = [...(options.plugins ?? [])];
+  const storePlugin = options.store === undefined ? undefined : storePluginFor(options.store);
+  if (storePlugin) references.push(storePlugin);
+  const loaded = references.length > 0 ? await loadPluginModules(references, options.importModule ?? importFromCwd) : [];
+  container.load(PatternMatcherModule.fromOptions({}), ...(options.modules ?? []), ...loaded);
+
+  const logger = options.logger ?? (container.isBound(Logger) ? container.get<Logger>(Logger) : silentLogger);
+  if (!container.isBound(ContextStore)) container.bind(ContextStore).toConstantValue(new MemoryContextStore());
+  if (!container.isBound(ConversationStateStore)) container.bind(ConversationStateStore).to(MemoryConversationStateStore);
+  if (!container.isBound(TransferTransport)) {
+    container.bind(TransferTransport).toConstantValue(new InProcessTransferTransport(options.transferTimeoutMs === undefined ? {} : { timeoutMs: options.transferTimeoutMs }));
+  }
+  container.bind(AgentDirectory).toSelf();
+
+  const store = await container.getAsync<ContextStore>(ContextStore);
+  try {
+    await store.getNamespace('bottango_startup_check');
+  } catch (cause) {
+    throw new BottangoError(BottangoErrorCode.StoreUnavailable, `the context store (${options.store ?? 'memory'}) does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+
+  const syntaxes = new Map<string, StarterPatternSyntax>();
+  for (const syntax of container.getAll<StarterPatternSyntax>(StarterPatternSyntax)) {
+    if (syntaxes.has(syntax.syntax)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide pattern syntax "${syntax.syntax}"`);
+    syntaxes.set(syntax.syntax, syntax);
+  }
+  const matchers = new Map<string, IntentMatcher>();
+  if (container.isBound(IntentMatcher)) {
+    for (const matcher of container.getAll<IntentMatcher>(IntentMatcher)) matchers.set(matcher.id, matcher);
+  }
+
+  const bots = new Map<string, CompiledBot>();
+  const directory = container.get(AgentDirectory);
+  for (const definition of options.bots) {
+    if (bots.has(definition.id)) throw new BottangoError(BottangoErrorCode.InvalidDefinition, `two bots have the ID "${definition.id}"`, definition.source ? { where: definition.source } : {});
+    const dialogs = compileDialogs(definition, syntaxes);
+    const classifier = await trainBot(definition, matchers, options);
+    bots.set(definition.id, new CompiledBot(definition, dialogs, classifier));
+    directory.register(definition.id, definition.skills);
+  }
+  const groups = new Map((options.groups ?? []).map((g) => [g.id, g]));
+  for (const bot of bots.values()) {
+    const group = bot.definition.group;
+    if (group !== undefined && !groups.has(group)) {
+      throw new BottangoError(BottangoErrorCode.InvalidDefinition, `bot "${bot.id}" is in group "${group}", which is not defined (groups: ${[...groups.keys()].join(', ') || 'none'})`);
+    }
+  }
+
+  const states = container.get<ConversationStateStore>(ConversationStateStore);
+  const transport = container.get<TransferTransport>(TransferTransport);
+  return new BottangoRuntime({
+    bots,
+    groups,
+    store,
+    states,
+    transport,
+    directory,
+    logger,
+    maxEscalationRetries: options.maxEscalationRetries ?? 3,
+    transcriptLimit: options.transcriptLimit ?? 50,
+    onClose: () => store.close(),
+  });
+}
+
+async function trainBot(definition: BotDefinition, matchers: ReadonlyMap<string, IntentMatcher>, options: RuntimeOptions): Promise<IntentClassifier | undefined> {
+  const usesIntents = definition.intents.length > 0 && definition.dialogs.some((d) => d.starter?.intent !== undefined);
+  if (!usesIntents) return undefined;
+  const wanted = definition.settings?.intentMatcher ?? options.defaultIntentMatcher ?? (matchers.size === 1 ? [...matchers.keys()][0] : 'natural');
+  const matcher = wanted === undefined ? undefined : matchers.get(wanted);
+  if (!matcher) {
+    const loaded = [...matchers.keys()];
+    throw new BottangoError(
+      BottangoErrorCode.InvalidConfiguration,
+      `bot "${definition.id}" starts dialogs from intents but intent matcher "${wanted ?? '(none)'}" is not loaded (loaded: ${loaded.join(', ') || 'none'}); load one, e.g. NaturalMatcherModule from @bottango/matcher-natural`,
+      definition.source ? { where: definition.source } : {},
+    );
+  }
+  const progress = options.onTrainingProgress;
+  return matcher.train(definition.intents, progress ? { onProgress: (done, total) => progress(definition.id, done, total) } : {});
+}

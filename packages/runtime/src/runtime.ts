@@ -1,0 +1,671 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AGENT_ESCALATION_FAILED,
+  BLANK_MESSAGE,
+  BottangoError,
+  BottangoErrorCode,
+  DEFAULT_ESCALATION_FINAL_MESSAGE,
+  DEFAULT_FALLBACK_MESSAGE,
+  DEFAULT_GREETING_MESSAGE,
+  TransferFailureReason,
+  isEmptyTangoContext,
+  type AgentTransferInteraction,
+  type BotGroupDefinition,
+  type BotScript,
+  type ContextStore,
+  type ConversationEvent,
+  type ConversationState,
+  type ConversationStateStore,
+  type DialogFrame,
+  type DialogTrigger,
+  type Logger,
+  type TangoContext,
+  type TransferOutcome,
+  type TransferReceiver,
+  type TransferRequest,
+  type TransferTransport,
+} from '@bottango/core';
+import type { AgentDirectory, AgentStatus } from './agent-directory.js';
+import { BotContextImpl, type ScriptTurn } from './bot-context-impl.js';
+import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.js';
+import { SerialQueue } from './serial-queue.js';
+
+export type ConversationEventListener = (event: ConversationEvent) => void;
+
+export interface StartConversationOptions {
+  /** Bot that answers first. */
+  readonly botId: string;
+  readonly userId?: string;
+  readonly conversationId?: string;
+}
+
+/** Everything the runtime wires together; built by `createRuntime`. */
+export interface RuntimeParts {
+  readonly bots: ReadonlyMap<string, CompiledBot>;
+  readonly groups: ReadonlyMap<string, BotGroupDefinition>;
+  readonly store: ContextStore;
+  readonly states: ConversationStateStore;
+  readonly transport: TransferTransport;
+  readonly directory: AgentDirectory;
+  readonly logger: Logger;
+  readonly maxEscalationRetries: number;
+  readonly transcriptLimit: number;
+  readonly onClose: () => Promise<void>;
+}
+
+/** Steps one turn may run before the runtime decides a dialog loops forever. */
+const MAX_STEPS_PER_TURN = 500;
+
+interface Turn extends ScriptTurn {
+  state: ConversationState;
+  currentUserMessage: string;
+  /** Messages the platform injects after this one, as if the user typed them. */
+  readonly injected: string[];
+  /** The conversation left this bot during the turn. */
+  transferred: boolean;
+  steps: number;
+}
+
+/**
+ * A running set of bots. `send` handles one user message and resolves with every event it caused,
+ * including what receiving bots did after a transfer. Messages of one conversation run strictly in order.
+ */
+export class BottangoRuntime implements TransferReceiver {
+  readonly #parts: RuntimeParts;
+  readonly #queue = new SerialQueue();
+  readonly #listeners = new Set<ConversationEventListener>();
+  /** Events of the turn in progress, per conversation. */
+  readonly #collectors = new Map<string, ConversationEvent[]>();
+  #closed = false;
+
+  constructor(parts: RuntimeParts) {
+    this.#parts = parts;
+    parts.transport.attach(this);
+  }
+
+  get store(): ContextStore {
+    return this.#parts.store;
+  }
+
+  get botIds(): readonly string[] {
+    return [...this.#parts.bots.keys()];
+  }
+
+  bot(botId: string): CompiledBot {
+    const bot = this.#parts.bots.get(botId);
+    if (!bot) throw new BottangoError(BottangoErrorCode.UnknownBot, `no bot "${botId}" (bots: ${this.botIds.join(', ')})`);
+    return bot;
+  }
+
+  get groups(): ReadonlyMap<string, BotGroupDefinition> {
+    return this.#parts.groups;
+  }
+
+  /** Listens to every event of every conversation. Returns a function that stops listening. */
+  onEvent(listener: ConversationEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Connects or disconnects a bot agent, or makes it refuse transfers. */
+  setAgentStatus(botId: string, status: Partial<AgentStatus>): void {
+    this.bot(botId);
+    this.#parts.directory.setStatus(botId, status);
+  }
+
+  agentStatus(botId: string): AgentStatus | undefined {
+    return this.#parts.directory.status(botId);
+  }
+
+  async startConversation(options: StartConversationOptions): Promise<string> {
+    this.#assertOpen();
+    this.bot(options.botId);
+    const id = options.conversationId ?? randomUUID();
+    const state: ConversationState = {
+      id,
+      userId: options.userId ?? `user-${id}`,
+      ownerBotId: options.botId,
+      dialogStack: [],
+      variables: {},
+      pendingTangoContext: {},
+      escalationFailures: 0,
+      transcript: [],
+      turns: 0,
+    };
+    await this.#parts.states.save(state);
+    return id;
+  }
+
+  getConversation(conversationId: string): Promise<ConversationState | undefined> {
+    return this.#parts.states.load(conversationId);
+  }
+
+  /** Handles one user message; resolves with the events it caused, in order. */
+  send(conversationId: string, text: string): Promise<ConversationEvent[]> {
+    this.#assertOpen();
+    return this.#queue.run(conversationId, () => this.#turn(conversationId, text));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.idle();
+    await this.#parts.onClose();
+  }
+
+  // ---- receiving a transfer (TransferReceiver) ----
+
+  async receiveTransfer(request: TransferRequest): Promise<TransferOutcome> {
+    const bot = this.#parts.bots.get(request.toBotId);
+    const status = this.#parts.directory.status(request.toBotId);
+    if (!bot || !status?.connected) {
+      return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `bot "${request.toBotId}" is not connected` };
+    }
+    if (!status.acceptsTransfers) {
+      return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `bot "${request.toBotId}" refused the conversation` };
+    }
+    const previous = await this.#parts.states.load(request.conversationId);
+    if (!previous) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `conversation "${request.conversationId}" not found` };
+    // The receiver is a different bot: it inherits the transcript, never the sender's variables or dialogs.
+    const state: ConversationState = {
+      id: previous.id,
+      userId: previous.userId,
+      ownerBotId: bot.id,
+      dialogStack: [],
+      variables: {},
+      pendingTangoContext: {},
+      escalationFailures: 0,
+      transcript: previous.transcript,
+      turns: previous.turns,
+    };
+    this.#emit({
+      type: 'transfer',
+      conversationId: state.id,
+      transferId: request.transferId,
+      fromBotId: request.fromBotId,
+      toSkill: request.skill,
+      toBotId: bot.id,
+      ...(request.tangoContext ? { context: request.tangoContext } : {}),
+      automatic: request.automatic === true,
+    });
+    const turn = newTurn(state, '');
+    await this.#startAfterTransfer(turn, bot, request.tangoContext);
+    await this.#drainInjected(turn);
+    await this.#parts.states.save(turn.state);
+    return { kind: 'accepted', toBotId: bot.id };
+  }
+
+  /**
+   * The receiver's rules: a known intent ID starts its dialog with no matching; else a user message is matched
+   * like any message (patterns, then intents; fallback if nothing matches); else (no context, empty context,
+   * unknown intent and no message) the ordinary flow: the last message the *user* sent is handled as usual —
+   * the sender's own messages, including its transfer message, are skipped (`skipAgentMessage`).
+   */
+  async #startAfterTransfer(turn: Turn, bot: CompiledBot, context: TangoContext | undefined): Promise<void> {
+    const intentId = context?.intentId?.trim();
+    if (intentId) {
+      const dialog = bot.dialogForIntent(intentId);
+      if (dialog) {
+        turn.currentUserMessage = context?.userMessage ?? lastUserMessage(turn.state) ?? '';
+        await this.#startDialog(turn, bot, dialog, { by: 'tango-intent', intentId }, true);
+        return;
+      }
+      this.#parts.logger.info(`bot "${bot.id}" has no dialog for transferred intent "${intentId}"; trying the user message`, { conversationId: turn.state.id });
+    }
+    const message = context?.userMessage?.trim();
+    if (message) {
+      turn.currentUserMessage = message;
+      await this.#route(turn, bot, message, { afterTransfer: true, searchGroup: false });
+      return;
+    }
+    const last = isEmptyTangoContext(context) || intentId ? lastUserMessage(turn.state) : undefined;
+    const text = last ?? DEFAULT_GREETING_MESSAGE;
+    turn.currentUserMessage = text;
+    await this.#route(turn, bot, text, { afterTransfer: true, searchGroup: false });
+  }
+
+  // ---- a turn ----
+
+  async #turn(conversationId: string, text: string): Promise<ConversationEvent[]> {
+    const state = await this.#parts.states.load(conversationId);
+    if (!state) throw new BottangoError(BottangoErrorCode.UnknownConversation, `no conversation "${conversationId}"`);
+    const events: ConversationEvent[] = [];
+    this.#collectors.set(conversationId, events);
+    try {
+      const turn = newTurn(state, text);
+      await this.#handleMessage(turn, text, false);
+      await this.#drainInjected(turn);
+      await this.#parts.states.save(turn.state);
+      return events;
+    } finally {
+      this.#collectors.delete(conversationId);
+    }
+  }
+
+  async #drainInjected(turn: Turn): Promise<void> {
+    while (turn.injected.length > 0 && !turn.transferred) {
+      const text = turn.injected.shift() as string;
+      await this.#handleMessage(turn, text, true);
+    }
+  }
+
+  async #handleMessage(turn: Turn, text: string, system: boolean): Promise<void> {
+    const state = turn.state;
+    turn.currentUserMessage = text;
+    turn.requestVariables.clear();
+    this.#emit({ type: 'user-message', conversationId: state.id, text, ...(system ? { system: true as const } : {}) });
+    this.#record(state, { from: 'user', text, ...(system ? { system: true } : {}) });
+    state.turns++;
+    const bot = this.bot(state.ownerBotId);
+
+    if (state.disambiguation && !system) {
+      const handled = await this.#answerDisambiguation(turn, bot, text);
+      if (handled) return;
+    }
+
+    const frame = top(state);
+    if (frame?.awaitingAnswer) {
+      const dialog = this.#dialog(bot, frame);
+      const question = dialog.definition.interactions[frame.position];
+      if (question?.type === 'question') {
+        if (question.contextSwitching !== false && !system) {
+          const match = bot.matchStarter(text);
+          if ((match.kind === 'pattern' || match.kind === 'intent') && match.dialog.name !== frame.dialog) {
+            await this.#startDialog(turn, bot, match.dialog, triggerOf(match), false);
+            return;
+          }
+        }
+        replaceTop(state, { ...frame, awaitingAnswer: false });
+        if (question.saveAs) state.variables[question.saveAs] = text;
+        await this.#runScript(turn, bot, question.processUserResponse, 'processUserResponse');
+        this.#advance(turn, bot, question.next);
+        await this.#run(turn);
+        return;
+      }
+    }
+    await this.#route(turn, bot, text, { afterTransfer: false, searchGroup: !system });
+  }
+
+  /** Patterns, then intents, then disambiguation, then the bot group, then the fallback. */
+  async #route(turn: Turn, bot: CompiledBot, text: string, options: { afterTransfer: boolean; searchGroup: boolean }): Promise<void> {
+    const match = bot.matchStarter(text);
+    if (match.kind === 'pattern' || match.kind === 'intent') {
+      await this.#startDialog(turn, bot, match.dialog, triggerOf(match), options.afterTransfer);
+      return;
+    }
+    if (match.kind === 'disambiguate') {
+      this.#offerDisambiguation(turn, bot, match.options);
+      return;
+    }
+    if (options.searchGroup && (await this.#transferWithinGroup(turn, bot, text))) return;
+    await this.#fallback(turn, bot, text, options.afterTransfer);
+  }
+
+  async #fallback(turn: Turn, bot: CompiledBot, text: string, afterTransfer: boolean): Promise<void> {
+    this.#emit({ type: 'fallback', conversationId: turn.state.id, botId: bot.id, text });
+    if (bot.fallback) {
+      await this.#startDialog(turn, bot, bot.fallback, { by: 'fallback' }, afterTransfer);
+    } else {
+      this.#say(turn, bot, '(fallback)', DEFAULT_FALLBACK_MESSAGE);
+    }
+  }
+
+  // ---- bot groups ----
+
+  /**
+   * Automatic transfer (spec 6.1): when nothing in the current bot matched, search the other connected bots of its
+   * collaborative group — patterns first, then the highest-scoring intent at GOOD or better — and hand over with
+   * the intent and the message in the Tango Context.
+   */
+  async #transferWithinGroup(turn: Turn, bot: CompiledBot, text: string): Promise<boolean> {
+    const groupId = bot.definition.group;
+    const group = groupId === undefined ? undefined : this.#parts.groups.get(groupId);
+    if (!group?.collaboration) return false;
+    const target = this.routeWithinGroup(bot.id, text);
+    if (!target) return false;
+    const context: TangoContext = target.intentId ? { intentId: target.intentId, userMessage: text } : { userMessage: text };
+    const skill = target.bot.definition.skills[0] ?? `bot:${target.bot.id}`;
+    if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', this.#template(turn, group.transferMessage));
+    const outcome = await this.#deliver(turn, bot, skill, target.bot.id, context, true);
+    if (outcome.kind === 'accepted') return true;
+    this.#emit({ type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'immediate', message: outcome.message });
+    return false;
+  }
+
+  /**
+   * Which other bot of `fromBotId`'s group would take the text, by pattern or intent; only connected bots.
+   * Also used by `bottango route`.
+   */
+  routeWithinGroup(fromBotId: string, text: string): GroupRoute | undefined {
+    const groupId = this.bot(fromBotId).definition.group;
+    if (groupId === undefined) return undefined;
+    const members = [...this.#parts.bots.values()].filter(
+      (b) => b.id !== fromBotId && b.definition.group === groupId && this.#parts.directory.isConnected(b.id),
+    );
+    for (const member of members) {
+      const byPattern = member.matchPattern(text);
+      if (byPattern) return { bot: member, dialog: byPattern.dialog.name, by: 'pattern', pattern: byPattern.pattern };
+    }
+    let best: GroupRoute | undefined;
+    for (const member of members) {
+      const match = member.matchIntent(text);
+      if (match.kind === 'intent' && (!best || (best.score ?? 0) < match.score)) {
+        best = { bot: member, dialog: match.dialog.name, by: 'intent', intentId: match.intentId, score: match.score };
+      }
+    }
+    return best;
+  }
+
+  // ---- dialogs ----
+
+  async #startDialog(turn: Turn, bot: CompiledBot, dialog: CompiledDialog, trigger: DialogTrigger, afterTransfer: boolean): Promise<void> {
+    const frame: DialogFrame = {
+      dialog: dialog.name,
+      position: 0,
+      awaitingAnswer: false,
+      ...(dialog.intentId !== undefined && trigger.by !== 'pattern' ? { starterIntentId: dialog.intentId } : {}),
+    };
+    turn.state.dialogStack.push(frame);
+    this.#emit({ type: 'dialog-started', conversationId: turn.state.id, botId: bot.id, dialog: dialog.name, trigger, ...(afterTransfer ? { afterTransfer: true as const } : {}) });
+    await this.#run(turn);
+  }
+
+  /** Runs interactions of the top dialog until a question waits, the stack empties or the conversation leaves. */
+  async #run(turn: Turn): Promise<void> {
+    const state = turn.state;
+    while (!turn.transferred) {
+      const frame = top(state);
+      if (!frame || frame.awaitingAnswer) return;
+      const bot = this.bot(state.ownerBotId);
+      const dialog = this.#dialog(bot, frame);
+      const interactions = dialog.definition.interactions;
+      if (frame.position >= interactions.length) {
+        state.dialogStack.pop();
+        this.#emit({ type: 'dialog-ended', conversationId: state.id, botId: bot.id, dialog: dialog.name });
+        const under = top(state);
+        if (under?.awaitingAnswer) {
+          // Context switching: back in the dialog underneath, repeat the question it was waiting on.
+          const question = this.#dialog(bot, under).definition.interactions[under.position];
+          if (question?.type === 'question') this.#say(turn, bot, under.dialog, this.#template(turn, question.text));
+        }
+        continue;
+      }
+      if (++turn.steps > MAX_STEPS_PER_TURN) {
+        this.#emit({ type: 'error', conversationId: state.id, botId: bot.id, code: 'DIALOG_LOOP', message: `dialog "${dialog.name}" ran ${MAX_STEPS_PER_TURN} interactions in one turn; stopped` });
+        state.dialogStack = [];
+        return;
+      }
+      const interaction = interactions[frame.position] as (typeof interactions)[number];
+      turn.triggerNext = undefined;
+      await this.#runScript(turn, bot, interaction.preProcess, 'preProcess');
+      switch (interaction.type) {
+        case 'text':
+          this.#say(turn, bot, dialog.name, this.#template(turn, interaction.text));
+          await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+          this.#advance(turn, bot, interaction.next);
+          break;
+        case 'question':
+          this.#say(turn, bot, dialog.name, this.#template(turn, interaction.text));
+          await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+          replaceTop(state, { ...frame, awaitingAnswer: true });
+          return;
+        case 'agentTransfer':
+          await this.#escalate(turn, bot, dialog, interaction);
+          break;
+      }
+    }
+  }
+
+  /** Moves the top frame to the next interaction: `setTriggerNextMessage`, else `next`, else the following one. */
+  #advance(turn: Turn, bot: CompiledBot, next: string | undefined): void {
+    const frame = top(turn.state);
+    if (!frame) return;
+    const dialog = this.#dialog(bot, frame);
+    const target = turn.triggerNext ?? next;
+    turn.triggerNext = undefined;
+    let position = frame.position + 1;
+    if (target === 'end') position = dialog.definition.interactions.length;
+    else if (target !== undefined) {
+      const index = dialog.interactionIndex.get(target);
+      if (index === undefined) {
+        this.#emit({ type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.InvalidDefinition, message: `dialog "${dialog.name}" has no interaction "${target}"` });
+      } else position = index;
+    }
+    replaceTop(turn.state, { ...frame, position, awaitingAnswer: false });
+  }
+
+  // ---- escalation ----
+
+  async #escalate(turn: Turn, bot: CompiledBot, dialog: CompiledDialog, interaction: AgentTransferInteraction): Promise<void> {
+    const state = turn.state;
+    const skill = this.#template(turn, interaction.skill).trim();
+    const immediateFailure = async (reason: TransferFailureReason, message: string): Promise<void> => {
+      this.#emit({ type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason, stage: 'immediate', message });
+      await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+      if (interaction.onFailure !== undefined) {
+        this.#advance(turn, bot, interaction.onFailure);
+      } else {
+        state.dialogStack.pop();
+        await this.#fallback(turn, bot, turn.currentUserMessage, false);
+      }
+    };
+    if (skill === '' || skill.includes('{$')) {
+      await immediateFailure(TransferFailureReason.UnknownSkill, `skill "${interaction.skill}" resolved to "${skill}", which is not a skill`);
+      return;
+    }
+    if (bot.definition.skills.includes(skill)) {
+      const message = `bot "${bot.id}" cannot transfer to skill "${skill}": it holds that skill itself (transfer loop)`;
+      this.#emit({ type: 'error', conversationId: state.id, botId: bot.id, code: BottangoErrorCode.TransferLoop, message });
+      await immediateFailure(TransferFailureReason.Loop, message);
+      return;
+    }
+    if (!this.#parts.directory.holders(skill).some((b) => b !== bot.id)) {
+      await immediateFailure(TransferFailureReason.UnknownSkill, `no bot agent holds skill "${skill}"`);
+      return;
+    }
+    if (state.escalationFailures > this.#retryCap(bot)) {
+      await this.#finalEscalationFailure(turn, bot, skill, 'escalation stopped after repeated failures in this conversation');
+      return;
+    }
+    if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, this.#template(turn, interaction.message));
+    const context = interaction.tangoContext ? this.#resolveTangoContext(state) : undefined;
+    state.pendingTangoContext = {};
+    delete state.pendingIntentByDomain;
+    await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+    // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
+    state.dialogStack = [];
+    const toBotId = this.#parts.directory.pick(skill, bot.id);
+    const outcome: TransferOutcome = toBotId
+      ? await this.#deliver(turn, bot, skill, toBotId, context, false)
+      : { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${skill}"` };
+    if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, skill, outcome);
+  }
+
+  async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string, context: TangoContext | undefined, automatic: boolean): Promise<TransferOutcome> {
+    const state = turn.state;
+    await this.#parts.states.save(state);
+    const request: TransferRequest = {
+      transferId: randomUUID(),
+      conversationId: state.id,
+      userId: state.userId,
+      fromBotId: bot.id,
+      skill,
+      toBotId,
+      ...(context ? { tangoContext: context } : {}),
+      transcript: state.transcript,
+      ...(automatic ? { automatic: true } : {}),
+    };
+    let outcome: TransferOutcome;
+    try {
+      outcome = await this.#parts.transport.deliver(request);
+    } catch (error) {
+      outcome = { kind: 'failed', reason: TransferFailureReason.Rejected, message: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.kind === 'accepted') {
+      turn.transferred = true;
+      turn.state = (await this.#parts.states.load(state.id)) ?? state;
+    }
+    return outcome;
+  }
+
+  /** Late failure: the user is told nothing by the platform; the sender gets `__agent_escalation_failed__`, up to the retry cap. */
+  async #lateFailure(turn: Turn, bot: CompiledBot, skill: string, outcome: Extract<TransferOutcome, { kind: 'failed' }>): Promise<void> {
+    const state = turn.state;
+    state.escalationFailures++;
+    this.#emit({ type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: outcome.message });
+    if (state.escalationFailures > this.#retryCap(bot)) {
+      await this.#finalEscalationFailure(turn, bot, skill, `${state.escalationFailures} failed attempts; the cap is ${this.#retryCap(bot)} retries`);
+      return;
+    }
+    turn.injected.push(AGENT_ESCALATION_FAILED);
+  }
+
+  async #finalEscalationFailure(turn: Turn, bot: CompiledBot, skill: string, message: string): Promise<void> {
+    this.#emit({ type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: TransferFailureReason.NoAgentAvailable, stage: 'final', message });
+    turn.state.dialogStack = [];
+    this.#say(turn, bot, '(escalation)', bot.definition.settings?.defaultUserFriendlyResponse ?? DEFAULT_ESCALATION_FINAL_MESSAGE);
+  }
+
+  #retryCap(bot: CompiledBot): number {
+    return bot.definition.settings?.maxEscalationRetries ?? this.#parts.maxEscalationRetries;
+  }
+
+  #resolveTangoContext(state: ConversationState): TangoContext | undefined {
+    let intentId = state.pendingTangoContext.intentId;
+    const byDomain = state.pendingIntentByDomain;
+    if (byDomain) {
+      for (const candidate of this.#parts.bots.values()) {
+        const found = candidate.definition.intents.find((i) => i.name === byDomain.intentName && i.domain === byDomain.domainName);
+        if (found) {
+          intentId = found.id;
+          break;
+        }
+      }
+      if (intentId === undefined) this.#parts.logger.warn(`setBotTransferIntentbyDomain: no intent "${byDomain.intentName}" in domain "${byDomain.domainName}"`);
+    }
+    const userMessage = state.pendingTangoContext.userMessage;
+    const context: TangoContext = { ...(intentId ? { intentId } : {}), ...(userMessage !== undefined ? { userMessage } : {}) };
+    return context;
+  }
+
+  // ---- disambiguation ----
+
+  #offerDisambiguation(turn: Turn, bot: CompiledBot, options: readonly { intentId: string; name: string; score: number }[]): void {
+    const dialog = bot.disambiguation as CompiledDialog;
+    turn.state.disambiguation = { options: options.map((o) => o.intentId) };
+    this.#emit({ type: 'disambiguation', conversationId: turn.state.id, botId: bot.id, options });
+    const first = dialog.definition.interactions.find((i) => i.type === 'text' || i.type === 'question');
+    const header = first && 'text' in first ? this.#template(turn, first.text) : 'Did you mean:';
+    const lines = [...options.map((o, i) => `${i + 1}. ${o.name}`), `${options.length + 1}. None of the above`];
+    this.#say(turn, bot, dialog.name, `${header}\n${lines.join('\n')}`);
+  }
+
+  /** Takes a number or an option's name; "none of the above" goes to the fallback; anything else is a new message. */
+  async #answerDisambiguation(turn: Turn, bot: CompiledBot, text: string): Promise<boolean> {
+    const options = turn.state.disambiguation?.options ?? [];
+    delete turn.state.disambiguation;
+    const answer = text.trim().toLowerCase().replace(/[.!]$/, '');
+    const number = /^\d+$/.test(answer) ? Number(answer) : undefined;
+    if (number === options.length + 1 || answer === 'none of the above' || answer === 'none') {
+      await this.#fallback(turn, bot, text, false);
+      return true;
+    }
+    const chosen = number !== undefined ? options[number - 1] : options.find((id) => (bot.intents.get(id)?.name ?? id).toLowerCase() === answer);
+    const dialog = chosen === undefined ? undefined : bot.dialogForIntent(chosen);
+    if (!chosen || !dialog) return false;
+    turn.state.disambiguatedIntentId = chosen;
+    await this.#startDialog(turn, bot, dialog, { by: 'disambiguation', intentId: chosen }, false);
+    return true;
+  }
+
+  // ---- helpers ----
+
+  async #runScript(turn: Turn, bot: CompiledBot, script: BotScript | undefined, phase: string): Promise<void> {
+    if (!script) return;
+    const context = new BotContextImpl(turn, {
+      store: this.#parts.store,
+      logger: this.#parts.logger,
+      intentName: (id) => bot.intents.get(id)?.name,
+    });
+    try {
+      await script(context);
+    } catch (error) {
+      const message = `${phase} script failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.#parts.logger.warn(message, { botId: bot.id, conversationId: turn.state.id });
+      this.#emit({ type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.ScriptFailed, message });
+    }
+  }
+
+  /** Replaces `{$botContext.name}` with the bot variable `name` (empty when unset). */
+  #template(turn: Turn, text: string): string {
+    if (!text.includes('{$')) return text;
+    return text.replace(/\{\$botContext\.([A-Za-z0-9_.-]+)\}/g, (_, name: string) => turn.requestVariables.get(name) ?? turn.state.variables[name] ?? '');
+  }
+
+  #say(turn: Turn, bot: CompiledBot, dialog: string, text: string): void {
+    this.#emit({ type: 'bot-message', conversationId: turn.state.id, botId: bot.id, dialog, text });
+    this.#record(turn.state, { from: 'bot', botId: bot.id, text });
+  }
+
+  #record(state: ConversationState, entry: ConversationState['transcript'][number]): void {
+    state.transcript.push(entry);
+    const excess = state.transcript.length - this.#parts.transcriptLimit;
+    if (excess > 0) state.transcript.splice(0, excess);
+  }
+
+  #dialog(bot: CompiledBot, frame: DialogFrame): CompiledDialog {
+    const dialog = bot.dialog(frame.dialog);
+    if (!dialog) throw new BottangoError(BottangoErrorCode.InvalidDefinition, `bot "${bot.id}" has no dialog "${frame.dialog}" (conversation state from another version of the bot?)`);
+    return dialog;
+  }
+
+  #emit(event: ConversationEvent): void {
+    this.#collectors.get(event.conversationId)?.push(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#parts.logger.error(`event listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, 'the runtime is closed');
+  }
+}
+
+/** Where a bot group would send a text. */
+export interface GroupRoute {
+  readonly bot: CompiledBot;
+  readonly dialog: string;
+  readonly by: 'pattern' | 'intent';
+  readonly pattern?: string;
+  readonly intentId?: string;
+  readonly score?: number;
+}
+
+function newTurn(state: ConversationState, text: string): Turn {
+  return { state, currentUserMessage: text, requestVariables: new Map(), triggerNext: undefined, injected: [], transferred: false, steps: 0 };
+}
+
+function top(state: ConversationState): DialogFrame | undefined {
+  return state.dialogStack[state.dialogStack.length - 1];
+}
+
+function replaceTop(state: ConversationState, frame: DialogFrame): void {
+  state.dialogStack[state.dialogStack.length - 1] = frame;
+}
+
+function triggerOf(match: Extract<StarterMatch, { kind: 'pattern' | 'intent' }>): DialogTrigger {
+  return match.kind === 'pattern' ? { by: 'pattern', pattern: match.pattern } : { by: 'intent', intentId: match.intentId, score: match.score, band: match.band };
+}
+
+/** The last message the user typed (not one the platform injected). */
+function lastUserMessage(state: ConversationState): string | undefined {
+  for (let i = state.transcript.length - 1; i >= 0; i--) {
+    const entry = state.transcript[i];
+    if (entry?.from === 'user' && !entry.system && entry.text.trim()) return entry.text;
+  }
+  return undefined;
+}
