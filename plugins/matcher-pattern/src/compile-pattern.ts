@@ -1,0 +1,100 @@
+import { type CompiledStarterPattern } from '@bottango/core';
+import { normalizeForPatterns } from './normalize.js';
+import { literalText, parsePattern, type PatternNode, type PatternSequence } from './parse-pattern.js';
+import { buildProgram, runProgram, type PatternProgram } from './pattern-program.js';
+
+/** How a compiled pattern is matched; exposed for tests and benchmarks. */
+export type PatternStrategy = 'literal' | 'glob' | 'nfa';
+
+/**
+ * A glob: `prefix [space] * [space] suffix` with plain text around one `*` (e.g. `hi *`, `*home`, `i want *`).
+ * Matched with `startsWith`/`endsWith` and no automaton.
+ */
+interface GlobShape {
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly spaceBefore: boolean;
+  readonly spaceAfter: boolean;
+}
+
+export class CompiledPattern implements CompiledStarterPattern {
+  readonly source: string;
+  readonly strategy: PatternStrategy;
+  /** The NFA, built for every pattern (the fast paths are checked against it in tests). */
+  readonly program: PatternProgram;
+  private readonly literal: string | undefined;
+  private readonly glob: GlobShape | undefined;
+  private readonly requiredPrefix: string;
+  private readonly requiredSuffix: string;
+
+  constructor(source: string, sequence: PatternSequence) {
+    this.source = source;
+    this.program = buildProgram(sequence);
+    this.literal = literalText(sequence);
+    this.glob = this.literal === undefined ? globShape(sequence) : undefined;
+    this.strategy = this.literal !== undefined ? 'literal' : this.glob !== undefined ? 'glob' : 'nfa';
+    this.requiredPrefix = fixedText(sequence, 1);
+    this.requiredSuffix = fixedText(sequence, -1);
+  }
+
+  /** Normalises `text` (see normalizeForPatterns) and tells whether the whole of it matches the pattern. */
+  matches(text: string): boolean {
+    return this.matchesNormalized(normalizeForPatterns(text));
+  }
+
+  /** Like {@link matches} for input that is already normalised. */
+  matchesNormalized(input: string): boolean {
+    if (this.literal !== undefined) return input === this.literal;
+    if (this.glob !== undefined) return matchesGlob(this.glob, input);
+    const prefix = this.requiredPrefix;
+    const suffix = this.requiredSuffix;
+    if (input.length < prefix.length + suffix.length || !input.startsWith(prefix) || !input.endsWith(suffix)) return false;
+    return runProgram(this.program, input);
+  }
+}
+
+/** Parses and compiles a pattern in the default syntax. Throws BottangoError INVALID_PATTERN when it is malformed. */
+export function compileStarterPattern(pattern: string): CompiledPattern {
+  return new CompiledPattern(pattern, parsePattern(pattern));
+}
+
+function matchesGlob(glob: GlobShape, input: string): boolean {
+  const { prefix, suffix, spaceBefore, spaceAfter } = glob;
+  const head = spaceBefore ? `${prefix} ` : prefix;
+  const tail = spaceAfter ? ` ${suffix}` : suffix;
+  // With a space on both sides of `*`, `*` may match nothing and the two spaces are then the same input space.
+  const minimum = head.length + tail.length - (spaceBefore && spaceAfter ? 1 : 0);
+  if (input.length >= minimum && input.startsWith(head) && input.endsWith(tail)) return true;
+  // A single space next to `*` may match nothing at the start or end of the input: `hi *` matches "hi".
+  if (spaceBefore && !spaceAfter && suffix === '') return input === prefix;
+  if (spaceAfter && !spaceBefore && prefix === '') return input === suffix;
+  return false;
+}
+
+function isText(node: PatternNode | undefined): boolean {
+  return node !== undefined && node.kind === 'char';
+}
+
+/** Text every match must start with (`direction` 1) or end with (-1): characters, and spaces between characters. */
+function fixedText(sequence: PatternSequence, direction: 1 | -1): string {
+  const codes: number[] = [];
+  for (let index = direction === 1 ? 0 : sequence.length - 1; index >= 0 && index < sequence.length; index += direction) {
+    const node = sequence[index] as PatternNode;
+    if (node.kind === 'char') codes.push(node.code);
+    else if (node.kind === 'space' && isText(sequence[index + direction])) codes.push(0x20);
+    else break;
+  }
+  if (direction === -1) codes.reverse();
+  return String.fromCharCode(...codes);
+}
+
+function globShape(sequence: PatternSequence): GlobShape | undefined {
+  const star = sequence.findIndex((node) => node.kind === 'star');
+  if (star < 0 || sequence.some((node, index) => node.kind === 'group' || (node.kind === 'star' && index !== star))) return undefined;
+  const spaceBefore = sequence[star - 1]?.kind === 'space';
+  const spaceAfter = sequence[star + 1]?.kind === 'space';
+  const prefix = literalText(sequence.slice(0, spaceBefore ? star - 1 : star));
+  const suffix = literalText(sequence.slice(spaceAfter ? star + 2 : star + 1));
+  if (prefix === undefined || suffix === undefined) return undefined;
+  return { prefix, suffix, spaceBefore, spaceAfter };
+}
