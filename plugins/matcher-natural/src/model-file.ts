@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { BottangoError, BottangoErrorCode } from '@bottango/core';
+import { SoftmaxModel } from './softmax-model.js';
+import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
+import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
+
+export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** First line of a model file (JSON). The body that follows is checked against `bodySha256`. */
+export interface ModelFileHeader {
+  readonly format: typeof MODEL_FORMAT_NAME;
+  readonly version: number;
+  /** sha256 of the training data (intents, phrases, out-of-scope ids). */
+  readonly dataHash: string;
+  /** sha256 of the model options. */
+  readonly optionsHash: string;
+  readonly bodyBytes: number;
+  readonly bodySha256: string;
+}
+
+interface ModelMeta {
+  readonly classIds: readonly string[];
+  readonly outOfScopeIds: readonly string[];
+  readonly vocabulary: readonly string[];
+  readonly featureOptions: TextFeatureOptions;
+  readonly calibration: ConfidenceCalibration;
+}
+
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function floatBytes(array: Float32Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Serialises a classifier: header line, then `u32 metaLength`, meta JSON, then the float arrays. */
+export function encodeModel(classifier: NaturalIntentClassifier, dataHash: string, optionsHash: string): Buffer {
+  const meta: ModelMeta = {
+    classIds: classifier.classIds,
+    outOfScopeIds: classifier.outOfScopeIds,
+    vocabulary: classifier.featurizer.vocabulary,
+    featureOptions: classifier.featurizer.options,
+    calibration: classifier.calibration,
+  };
+  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+  const metaLength = Buffer.alloc(4);
+  metaLength.writeUInt32LE(metaBytes.length);
+  const body = Buffer.concat([
+    metaLength,
+    metaBytes,
+    floatBytes(classifier.featurizer.featureWeights),
+    floatBytes(classifier.model.bias),
+    floatBytes(classifier.model.weights),
+  ]);
+  const header: ModelFileHeader = {
+    format: MODEL_FORMAT_NAME,
+    version: MODEL_FORMAT_VERSION,
+    dataHash,
+    optionsHash,
+    bodyBytes: body.length,
+    bodySha256: sha256(body),
+  };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), body]);
+}
+
+function formatError(where: string, message: string, details: Record<string, unknown> = {}, cause?: unknown): BottangoError {
+  return new BottangoError(BottangoErrorCode.ModelFormat, message, cause === undefined ? { where, details } : { where, details, cause });
+}
+
+/** Reads only the header (cheap), or throws MODEL_FORMAT. */
+export function decodeModelHeader(file: Buffer, where: string): { readonly header: ModelFileHeader; readonly bodyOffset: number } {
+  const newline = file.indexOf(10);
+  if (newline < 0 || newline > 4096) throw formatError(where, `not a ${MODEL_FORMAT_NAME} file (no header line)`);
+  let header: ModelFileHeader;
+  try {
+    header = JSON.parse(file.subarray(0, newline).toString('utf8')) as ModelFileHeader;
+  } catch (cause) {
+    throw formatError(where, `not a ${MODEL_FORMAT_NAME} file (header is not JSON)`, {}, cause);
+  }
+  if (header.format !== MODEL_FORMAT_NAME) throw formatError(where, `format is ${JSON.stringify(header.format)}, expected ${JSON.stringify(MODEL_FORMAT_NAME)}`, { format: header.format });
+  if (header.version !== MODEL_FORMAT_VERSION) {
+    throw formatError(where, `format version ${String(header.version)} is not supported (this build reads version ${MODEL_FORMAT_VERSION}); retrain the model`, { version: header.version });
+  }
+  return { header, bodyOffset: newline + 1 };
+}
+
+/** Decodes a model file, checking format, version, expected hashes and body checksum; throws MODEL_FORMAT. */
+export function decodeModel(file: Buffer, where: string, expected: { readonly dataHash: string; readonly optionsHash: string }): NaturalIntentClassifier {
+  const { header, bodyOffset } = decodeModelHeader(file, where);
+  if (header.dataHash !== expected.dataHash) throw formatError(where, 'model was trained on different data (dataHash mismatch)', { expected: expected.dataHash, found: header.dataHash });
+  if (header.optionsHash !== expected.optionsHash) throw formatError(where, 'model was trained with different options (optionsHash mismatch)', { expected: expected.optionsHash, found: header.optionsHash });
+  const body = file.subarray(bodyOffset);
+  if (body.length !== header.bodyBytes || sha256(body) !== header.bodySha256) {
+    throw formatError(where, `model body is corrupt (${body.length} bytes, header says ${header.bodyBytes}; checksum ${sha256(body) === header.bodySha256 ? 'ok' : 'mismatch'})`);
+  }
+  try {
+    const metaLength = body.readUInt32LE(0);
+    const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as ModelMeta;
+    let offset = 4 + metaLength;
+    const take = (count: number): Float32Array => {
+      const bytes = body.subarray(offset, offset + count * 4);
+      if (bytes.length !== count * 4) throw new Error(`body ends early at byte ${offset}`);
+      offset += count * 4;
+      const out = new Float32Array(count);
+      new Uint8Array(out.buffer).set(bytes);
+      return out;
+    };
+    const featureCount = meta.vocabulary.length;
+    const classCount = meta.classIds.length;
+    const featureWeights = take(featureCount);
+    const bias = take(classCount);
+    const weights = take(featureCount * classCount);
+    const featurizer = new TextFeaturizer(meta.featureOptions, meta.vocabulary, featureWeights);
+    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, weights, bias), meta.classIds, meta.outOfScopeIds, meta.calibration);
+  } catch (cause) {
+    throw formatError(where, 'model body cannot be decoded', {}, cause);
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Container } from 'inversify';
+import { BottangoError, IntentMatcher, isBottangoPlugin } from '@bottango/core';
+import { describeIntentMatcherContract, CONTRACT_INTENTS } from '@bottango/testing';
+import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin, parseNaturalMatcherOptions } from './index.js';
+
+describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
+
+describe('NaturalIntentMatcher model file', () => {
+  it('saves the model to cacheDir and a new matcher loads it (same results) instead of retraining', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
+    const first = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
+    const files = await readdir(cacheDir);
+    expect(files).toHaveLength(1);
+    const header = JSON.parse((await readFile(join(cacheDir, files[0] as string), 'utf8')).split('\n')[0] as string) as Record<string, unknown>;
+    expect(header).toMatchObject({ format: 'bottango-natural-intent-model', version: 1 });
+    expect(header['dataHash']).toMatch(/^[0-9a-f]{64}$/);
+
+    let progress = 0;
+    const loaded = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS, { onProgress: () => progress++ });
+    expect(progress).toBe(1); // one step: loaded, no epochs
+    for (const text of ['order a pizza', 'will it snow', 'reset password']) expect(loaded.classify(text)).toEqual(first.classify(text));
+  });
+
+  it('retrains when the data changes and reuses the classifier in memory when it does not', async () => {
+    const matcher = new NaturalIntentMatcher();
+    const a = await matcher.train(CONTRACT_INTENTS);
+    expect(await matcher.train(CONTRACT_INTENTS)).toBe(a);
+    const changed = CONTRACT_INTENTS.map((i, k) => (k === 0 ? { ...i, trainingPhrases: [...i.trainingPhrases, 'one more pizza'] } : i));
+    expect(await matcher.train(changed)).not.toBe(a);
+  });
+
+  it('rejects a corrupt model file with MODEL_FORMAT naming the file', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
+    await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
+    const [name] = await readdir(cacheDir);
+    const path = join(cacheDir, name as string);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0xff;
+    await writeFile(path, bytes);
+    const error = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS).catch((e: unknown) => e);
+    expect(BottangoError.is(error, 'MODEL_FORMAT')).toBe(true);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toContain('corrupt');
+  });
+
+  it('rejects a model file of another format version with MODEL_FORMAT', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
+    await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
+    const [name] = await readdir(cacheDir);
+    const path = join(cacheDir, name as string);
+    const text = (await readFile(path)).toString('latin1');
+    await writeFile(path, Buffer.from(text.replace('"version":1', '"version":99'), 'latin1'));
+    await expect(new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS)).rejects.toThrow(/version 99 is not supported/);
+  });
+});
+
+describe('NaturalMatcherModule', () => {
+  it('binds the matcher as an IntentMatcher singleton', () => {
+    const container = new Container();
+    container.load(NaturalMatcherModule.fromOptions({}));
+    const matchers = container.getAll<IntentMatcher>(IntentMatcher);
+    expect(matchers.map((m) => m.id)).toEqual(['natural']);
+    expect(container.get(NaturalIntentMatcher)).toBe(container.get(NaturalIntentMatcher));
+  });
+
+  it('exports a branded plugin whose options are validated', () => {
+    expect(isBottangoPlugin(bottangoPlugin)).toBe(true);
+    expect(bottangoPlugin.name).toBe('@bottango/matcher-natural');
+    expect(parseNaturalMatcherOptions({ cacheDir: '/tmp/x', epochs: 4 })).toEqual({ cacheDir: '/tmp/x', epochs: 4 });
+    expect(() => bottangoPlugin.createModule({ epochs: -1 })).toThrow(/option epochs is -1/);
+    expect(() => bottangoPlugin.createModule({ cacheDir: 3 })).toThrow(/option cacheDir is 3/);
+    expect(() => bottangoPlugin.createModule({ cachedir: 'x' })).toThrow(/option cachedir/);
+  });
+});
