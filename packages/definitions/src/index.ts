@@ -1,1 +1,3 @@
-export {};
+export { parseBotDefinition, loadBotDirectory, type LoadOptions, type LoadedBots } from './load.js';
+export { validateBotDefinitions, MAX_BOTS_PER_GROUP, type ValidateOptions, type ValidationResult, type PatternValidator } from './validate.js';
+export { formatProblem, type DefinitionProblem } from './problems.js';
