@@ -1,0 +1,321 @@
+import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { inject, injectable } from 'inversify';
+import {
+  BottangoError,
+  BottangoErrorCode,
+  encodeContextValue,
+  scopeKey,
+  validateNamespaceName,
+  validatePropertyName,
+  validateScope,
+  validateTtl,
+  type ContextScope,
+  type ContextStore,
+  type ContextStoreCapabilities,
+  type JsonValue,
+  type NamespaceInfo,
+  type NamespaceOptions,
+  type SessionScope,
+  type SetOptions,
+  type StoredValue,
+} from '@bottango/core';
+
+/** Token for the options of the SQLite store inside a container. */
+export const SqliteContextStoreOptions = Symbol.for('@bottango/store-sqlite/SqliteContextStoreOptions');
+
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteContextStoreOptions {
+  /** The database file; created with its tables if missing. Its directory must exist. */
+  readonly path: string;
+  /** How often expired rows are deleted (they are never returned in between). Default 60 000 ms. Also done on open. */
+  readonly sweepIntervalMs?: number;
+  /**
+   * `NORMAL` (default): a committed write survives a crash of the process; a crash of the OS or a power cut
+   * may lose the last writes. `FULL`: every commit is fsync'd and survives a power cut too (slower).
+   */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a write waits for another process's write to finish before failing. Default 5 000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Clock in milliseconds since the epoch; for tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const SWEEP_BATCH = 1_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bottango_namespaces (
+  name TEXT PRIMARY KEY,
+  ttl_seconds INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bottango_context (
+  namespace TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  property TEXT NOT NULL,
+  value TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (namespace, scope, property)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bottango_context_expiry ON bottango_context (expires_at) WHERE expires_at > 0;
+`;
+
+/** [value, version], read in raw (array) mode, which is faster than objects on the hot path. */
+type EntryRow = [value: string, version: number];
+
+interface VersionRow {
+  readonly version: number;
+  readonly expires_at: number;
+}
+
+interface NamespaceRow {
+  readonly ttl_seconds: number;
+}
+
+/**
+ * A durable Context Session Store in one SQLite file (WAL mode). Several processes may open the same
+ * file: every write is one IMMEDIATE transaction, so compare-and-set is atomic across processes, and
+ * writers wait up to `busyTimeoutMs` for each other. SQLite is synchronous; the methods return promises
+ * to meet the contract.
+ */
+@injectable()
+export class SqliteContextStore implements ContextStore {
+  readonly capabilities: ContextStoreCapabilities = { durable: true, sharedAcrossProcesses: true };
+  readonly path: string;
+
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  readonly #selectNamespace: Database.Statement<[string], NamespaceRow>;
+  readonly #upsertNamespace: Database.Statement<[string, number]>;
+  readonly #deleteNamespaceRow: Database.Statement<[string]>;
+  readonly #deleteNamespaceEntries: Database.Statement<[string]>;
+  readonly #selectEntry: Database.Statement<[string, string, string, number], EntryRow>;
+  readonly #selectVersion: Database.Statement<[string, string, string], VersionRow>;
+  readonly #upsertEntry: Database.Statement<[string, string, string, string, number, number]>;
+  readonly #deleteEntry: Database.Statement<[string, string, string], { expires_at: number }>;
+  readonly #selectScope: Database.Statement<[string, string, number], { property: string; value: string }>;
+  readonly #deleteExpiredInScope: Database.Statement<[string, string, number]>;
+  readonly #deleteScope: Database.Statement<[string, string]>;
+  readonly #deleteExpiredBatch: Database.Statement<[number, number]>;
+  readonly #transaction: Database.Transaction<(body: () => unknown) => unknown>;
+
+  constructor(@inject(SqliteContextStoreOptions) options: SqliteContextStoreOptions) {
+    const where = 'SQLite context store';
+    if (typeof options.path !== 'string' || options.path.length === 0) {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `path must be a file name, got ${JSON.stringify(options.path)}`, { where, details: { field: 'path', value: options.path } });
+    }
+    const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    requirePositiveInteger('sweepIntervalMs', sweepIntervalMs, where);
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    requirePositiveInteger('busyTimeoutMs', busyTimeoutMs, where);
+    const synchronous = options.synchronous ?? 'NORMAL';
+    if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `synchronous must be "NORMAL" or "FULL", got ${JSON.stringify(synchronous)}`, { where, details: { field: 'synchronous', value: synchronous } });
+    }
+    this.path = options.path;
+    this.#now = options.now ?? Date.now;
+
+    if (options.path !== ':memory:' && !existsSync(dirname(options.path))) {
+      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${options.path}: the directory ${dirname(options.path)} does not exist`, { where, details: { field: 'path', value: options.path } });
+    }
+    try {
+      this.#db = new Database(options.path, { timeout: busyTimeoutMs });
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${synchronous}`);
+      this.#db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.#db.exec(SCHEMA);
+    } catch (cause) {
+      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${options.path} as a SQLite context store: ${(cause as Error).message}`, { cause, where, details: { field: 'path', value: options.path } });
+    }
+
+    const db = this.#db;
+    this.#selectNamespace = db.prepare('SELECT ttl_seconds FROM bottango_namespaces WHERE name = ?');
+    this.#upsertNamespace = db.prepare('INSERT INTO bottango_namespaces (name, ttl_seconds) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET ttl_seconds = excluded.ttl_seconds');
+    this.#deleteNamespaceRow = db.prepare('DELETE FROM bottango_namespaces WHERE name = ?');
+    this.#deleteNamespaceEntries = db.prepare('DELETE FROM bottango_context WHERE namespace = ?');
+    this.#selectEntry = db.prepare<[string, string, string, number], EntryRow>('SELECT value, version FROM bottango_context WHERE namespace = ? AND scope = ? AND property = ? AND (expires_at = 0 OR expires_at > ?)').raw(true);
+    this.#selectVersion = db.prepare('SELECT version, expires_at FROM bottango_context WHERE namespace = ? AND scope = ? AND property = ?');
+    this.#upsertEntry = db.prepare(
+      'INSERT INTO bottango_context (namespace, scope, property, value, version, expires_at) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (namespace, scope, property) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at',
+    );
+    this.#deleteEntry = db.prepare('DELETE FROM bottango_context WHERE namespace = ? AND scope = ? AND property = ? RETURNING expires_at');
+    this.#selectScope = db.prepare('SELECT property, value FROM bottango_context WHERE namespace = ? AND scope = ? AND (expires_at = 0 OR expires_at > ?)');
+    this.#deleteExpiredInScope = db.prepare('DELETE FROM bottango_context WHERE namespace = ? AND scope = ? AND expires_at > 0 AND expires_at <= ?');
+    this.#deleteScope = db.prepare('DELETE FROM bottango_context WHERE namespace = ? AND scope = ?');
+    this.#deleteExpiredBatch = db.prepare(
+      'DELETE FROM bottango_context WHERE (namespace, scope, property) IN ' +
+        '(SELECT namespace, scope, property FROM bottango_context WHERE expires_at > 0 AND expires_at <= ? LIMIT ?)',
+    );
+
+    this.#transaction = db.transaction((body: () => unknown) => body());
+
+    this.sweepExpired();
+    this.#sweepTimer = setInterval(() => {
+      try {
+        this.sweepExpired();
+      } catch {
+        // Busy for longer than busyTimeoutMs: the next sweep tries again; reads never return expired rows anyway.
+      }
+    }, sweepIntervalMs);
+    this.#sweepTimer.unref();
+  }
+
+  async registerNamespace(namespace: string, options: NamespaceOptions = {}): Promise<NamespaceInfo> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    const ttlSeconds = validateTtl(options.ttlSeconds);
+    this.#run(() => this.#upsertNamespace.run(namespace, ttlSeconds));
+    return { name: namespace, ttlSeconds };
+  }
+
+  async getNamespace(namespace: string): Promise<NamespaceInfo | undefined> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    const row = this.#run(() => this.#selectNamespace.get(namespace));
+    return row ? { name: namespace, ttlSeconds: row.ttl_seconds } : undefined;
+  }
+
+  async deleteNamespace(namespace: string): Promise<boolean> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    return this.#write(() => {
+      const existed = this.#deleteNamespaceRow.run(namespace).changes > 0;
+      this.#deleteNamespaceEntries.run(namespace);
+      return existed;
+    });
+  }
+
+  async get(namespace: string, scope: ContextScope, property: string): Promise<StoredValue | undefined> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateScope(scope);
+    validatePropertyName(property);
+    const row = this.#run(() => this.#selectEntry.get(namespace, scopeKey(scope), property, this.#now()));
+    return row ? { value: JSON.parse(row[0]) as JsonValue, version: row[1] } : undefined;
+  }
+
+  async set(namespace: string, scope: ContextScope, property: string, value: JsonValue, options: SetOptions = {}): Promise<StoredValue> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateScope(scope);
+    validatePropertyName(property);
+    const json = encodeContextValue(value, `${namespace}/${property}`);
+    const scopeId = scopeKey(scope);
+    const version = this.#write(() => {
+      const ns = this.#selectNamespace.get(namespace);
+      if (ns === undefined) throw namespaceNotRegistered(namespace);
+      const now = this.#now();
+      const current = this.#selectVersion.get(namespace, scopeId, property);
+      const currentVersion = current === undefined || (current.expires_at !== 0 && current.expires_at <= now) ? 0 : current.version;
+      if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) {
+        throw versionConflict(namespace, property, options.expectedVersion, currentVersion);
+      }
+      const next = currentVersion + 1;
+      this.#upsertEntry.run(namespace, scopeId, property, json, next, ns.ttl_seconds > 0 ? now + ns.ttl_seconds * 1000 : 0);
+      return next;
+    });
+    return { value: JSON.parse(json) as JsonValue, version };
+  }
+
+  async delete(namespace: string, scope: ContextScope, property: string): Promise<boolean> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateScope(scope);
+    validatePropertyName(property);
+    const scopeId = scopeKey(scope);
+    return this.#write(() => {
+      if (this.#selectNamespace.get(namespace) === undefined) throw namespaceNotRegistered(namespace);
+      const deleted = this.#deleteEntry.get(namespace, scopeId, property);
+      return deleted !== undefined && (deleted.expires_at === 0 || deleted.expires_at > this.#now());
+    });
+  }
+
+  async getAll(namespace: string, scope: SessionScope): Promise<Record<string, JsonValue>> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateSessionScope(scope);
+    const rows = this.#run(() => this.#selectScope.all(namespace, scopeKey(scope), this.#now()));
+    const result: Record<string, JsonValue> = {};
+    for (const row of rows) result[row.property] = JSON.parse(row.value) as JsonValue;
+    return result;
+  }
+
+  async deleteAll(namespace: string, scope: SessionScope): Promise<number> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateSessionScope(scope);
+    const scopeId = scopeKey(scope);
+    return this.#write(() => {
+      if (this.#selectNamespace.get(namespace) === undefined) throw namespaceNotRegistered(namespace);
+      this.#deleteExpiredInScope.run(namespace, scopeId, this.#now());
+      return this.#deleteScope.run(namespace, scopeId).changes;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+    this.#db.close();
+  }
+
+  /** Deletes expired rows now, in batches of 1 000 (each its own short transaction); returns how many. */
+  sweepExpired(): number {
+    this.#assertOpen();
+    let removed = 0;
+    for (;;) {
+      const changes = this.#run(() => this.#deleteExpiredBatch.run(this.#now(), SWEEP_BATCH).changes);
+      removed += changes;
+      if (changes < SWEEP_BATCH) return removed;
+    }
+  }
+
+  /** Runs a write in one IMMEDIATE transaction (takes the write lock first, so CAS is atomic across processes). */
+  #write<T>(body: () => T): T {
+    return this.#run(() => this.#transaction.immediate(body) as T);
+  }
+
+  /** Turns SQLite failures (busy, disk full, I/O) into STORE_UNAVAILABLE; BottangoErrors pass through. */
+  #run<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (error) {
+      if (BottangoError.is(error)) throw error;
+      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `SQLite context store ${this.path}: ${(error as Error).message}`, { cause: error, details: { code: (error as { code?: unknown }).code } });
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new BottangoError(BottangoErrorCode.StoreClosed, `the SQLite context store ${this.path} is closed`);
+  }
+}
+
+function requirePositiveInteger(field: string, value: unknown, where: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`, { where, details: { field, value } });
+  }
+}
+
+function validateSessionScope(scope: SessionScope): void {
+  validateScope(scope);
+  if (scope.kind !== 'user' && scope.kind !== 'conversation') {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `getAll/deleteAll need a user or conversation scope, got ${JSON.stringify(scope)} (there is no get-all for the global scope)`);
+  }
+}
+
+function namespaceNotRegistered(namespace: string): BottangoError {
+  return new BottangoError(BottangoErrorCode.NamespaceNotRegistered, `namespace "${namespace}" is not registered; call registerNamespace first`, { details: { namespace } });
+}
+
+function versionConflict(namespace: string, property: string, expected: number, actual: number): BottangoError {
+  return new BottangoError(BottangoErrorCode.VersionConflict, `${namespace}/${property}: expected version ${expected}, the stored version is ${actual}`, { details: { namespace, property, expectedVersion: expected, actualVersion: actual } });
+}
