@@ -1,1 +1,1 @@
-export {};
+export { main, USAGE } from './cli.js';

@@ -1,1 +1,1 @@
-export {};
+export { runDemo, SCENES, BOTS_DIR } from './demo.js';

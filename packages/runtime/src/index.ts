@@ -7,3 +7,4 @@ export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 export { loadPluginModules, storePluginFor, importFromCwd, type PluginReference, type ImportModule } from './plugin-loader.js';
+export { formatConversationEvent, formatTangoContext } from './format-event.js';

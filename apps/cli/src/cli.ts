@@ -1,0 +1,60 @@
+import { BottangoError } from '@bottango/core';
+import { chatCommand, CHAT_USAGE } from './commands/chat.js';
+import { runCommand, RUN_USAGE } from './commands/run.js';
+import { testCommand, TEST_USAGE } from './commands/test.js';
+import { processIO, type CliCommand, type CliIO } from './io.js';
+import { UsageError } from './usage-error.js';
+
+const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
+  chat: { run: chatCommand, summary: 'talk to the bots of a directory in the terminal' },
+  run: { run: runCommand, summary: 'send the lines of a file as user messages and print every event' },
+  test: { run: testCommand, summary: 'run conversation scenario files' },
+};
+
+export const USAGE = `Usage: bottango <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
+  .join('\n')}
+
+${[CHAT_USAGE, RUN_USAGE, TEST_USAGE].join('\n\n')}
+
+Run "bottango <command> --help" for a command's options.`;
+
+/** Runs the CLI; the one place where errors become exit codes and messages. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`bottango: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`bottango ${error.message}\n\n${error.usage}\n`);
+      return 2;
+    }
+    if (BottangoError.is(error)) {
+      io.stderr.write(`bottango ${name}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`bottango ${name}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`bottango ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+

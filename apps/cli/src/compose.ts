@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import type { Logger } from '@bottango/core';
+import { loadBotDirectory, type DefinitionProblem } from '@bottango/definitions';
+import { NaturalMatcherModule } from '@bottango/matcher-natural';
+import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
+
+export interface ComposeOptions {
+  readonly botsDir: string;
+  readonly store?: string;
+  readonly cwd: string;
+  readonly logger?: Logger;
+  /** Folder for trained models; default `<bots dir>/.bottango/models`. */
+  readonly modelCacheDir?: string;
+}
+
+export interface ComposedRuntime {
+  readonly runtime: BottangoRuntime;
+  readonly warnings: readonly DefinitionProblem[];
+}
+
+/** The CLI's runtime: bots from a directory, both NLU plugins, and the store named on the command line. */
+export async function composeRuntime(options: ComposeOptions): Promise<ComposedRuntime> {
+  const dir = resolve(options.cwd, options.botsDir);
+  // Patterns are compiled (and their errors reported with file and path) by the runtime's syntax plugins.
+  const loaded = await loadBotDirectory(dir);
+  const modules: NonNullable<RuntimeOptions['modules']> = [
+    NaturalMatcherModule.fromOptions({ cacheDir: options.modelCacheDir ?? resolve(dir, '.bottango/models') }),
+  ];
+  const runtime = await createRuntime({
+    bots: loaded.bots,
+    groups: loaded.groups,
+    modules,
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    importModule: (name) => import(name),
+    defaultIntentMatcher: 'natural',
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return { runtime, warnings: loaded.warnings };
+}

@@ -1,0 +1,83 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BottangoError } from '@bottango/core';
+import { loadBotDirectory } from '@bottango/definitions';
+import { NaturalMatcherModule } from '@bottango/matcher-natural';
+import { createRuntime, formatConversationEvent, type BottangoRuntime } from '@bottango/runtime';
+
+export const BOTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../bots');
+
+interface Scene {
+  readonly title: string;
+  readonly explain: string;
+  readonly offline?: readonly string[];
+  readonly messages: readonly string[];
+}
+
+/** Each scene is a new conversation that starts at the concierge. */
+export const SCENES: readonly Scene[] = [
+  {
+    title: '1. A transfer carrying an intent ID (and data through the Context Session Store)',
+    explain: 'The concierge sets intentId=billing.refund and stores the customer name and tier; billing starts its Refund dialog without matching anything and reads the stored data.',
+    messages: ['hello', 'I want a refund for my broken headphones', 'A-1042'],
+  },
+  {
+    title: '2. A transfer carrying only the user message',
+    explain: "The concierge passes the user's words; tech support matches them against its own intents (natural matcher).",
+    messages: ['my wifi keeps dropping every few minutes'],
+  },
+  {
+    title: '3. A transfer with the Tango Context switched off (ordinary flow)',
+    explain: "Billing acts on the last message the user typed, never on the concierge's own transfer message.",
+    messages: ['I have a question about my invoice'],
+  },
+  {
+    title: '4. A failed transfer',
+    explain: 'The human desk is offline: the platform sends __agent_escalation_failed__ back to the concierge, whose dialog for it apologises.',
+    offline: ['human-desk'],
+    messages: ['can I talk to a human please'],
+  },
+];
+
+export async function runDemo(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  let store: string | undefined;
+  try {
+    ({ store } = parseArgs({ args: [...argv], options: { store: { type: 'string' } }, strict: true }).values);
+  } catch (error) {
+    err.write(`demo: ${error instanceof Error ? error.message : String(error)}\nUsage: pnpm demo [--store memory|sqlite:<path>|redis://host:port]\n`);
+    return 2;
+  }
+  let runtime: BottangoRuntime;
+  try {
+    const loaded = await loadBotDirectory(BOTS_DIR);
+    runtime = await createRuntime({
+      bots: loaded.bots,
+      groups: loaded.groups,
+      modules: [NaturalMatcherModule.fromOptions({ cacheDir: resolve(BOTS_DIR, '../.bottango/models') })],
+      importModule: (name) => import(name),
+      ...(store ? { store } : {}),
+    });
+  } catch (error) {
+    err.write(`demo: ${BottangoError.is(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+  try {
+    out.write(`Bottango demo — bots: ${runtime.botIds.join(', ')}; context store: ${store ?? 'memory'}\n`);
+    for (const scene of SCENES) {
+      out.write(`\n━━ ${scene.title}\n   ${scene.explain}\n\n`);
+      for (const botId of runtime.botIds) runtime.setAgentStatus(botId, { connected: !(scene.offline ?? []).includes(botId) });
+      const conversationId = await runtime.startConversation({ botId: 'concierge' });
+      for (const message of scene.messages) {
+        for (const event of await runtime.send(conversationId, message)) {
+          const line = formatConversationEvent(event);
+          if (line !== undefined) out.write(`${line}\n`);
+        }
+      }
+    }
+    out.write('\nDone. Talk to these bots yourself: pnpm bottango chat --bots apps/demo/bots --start concierge\n');
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
