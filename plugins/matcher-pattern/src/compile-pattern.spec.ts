@@ -2,6 +2,7 @@ import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { describe, expect, it } from 'vitest';
 import { compileStarterPattern } from './compile-pattern.js';
 import { parsePattern, type PatternSequence } from './parse-pattern.js';
+import { LazyDfa, MAX_DFA_STATES } from './lazy-dfa.js';
 import { runProgram, type ProgramStats } from './pattern-program.js';
 
 function thrownBy(action: () => unknown): BottangoError {
@@ -47,9 +48,12 @@ describe('compileStarterPattern errors', () => {
 describe('compiled patterns', () => {
   it('keeps the source and picks the cheapest strategy', () => {
     expect(compileStarterPattern('Hello there!').strategy).toBe('literal');
-    expect(compileStarterPattern('hi *').strategy).toBe('glob');
-    expect(compileStarterPattern('*home*').strategy).toBe('nfa');
-    expect(compileStarterPattern('(hi|hey)*').strategy).toBe('nfa');
+    expect(compileStarterPattern('hi *').strategy).toBe('affix');
+    expect(compileStarterPattern('* bye').strategy).toBe('affix');
+    expect(compileStarterPattern('*home*').strategy).toBe('contains');
+    expect(compileStarterPattern('* my order *').strategy).toBe('contains');
+    expect(compileStarterPattern('*a*b*').strategy).toBe('automaton');
+    expect(compileStarterPattern('(hi|hey)*').strategy).toBe('automaton');
     expect(compileStarterPattern('(hi|hey)*').source).toBe('(hi|hey)*');
   });
 
@@ -137,7 +141,7 @@ describe('matching agrees with a reference implementation', () => {
     return text;
   };
   const inputs = ['', 'a', 'b', 'ab', 'a b', 'b a', 'aa', 'a a', 'ab ba', 'a b a b', 'ba ab a', 'aaab', 'b b b', 'ab ab ab'];
-  const patterns = new Set<string>(['*', 'a *', '* a', 'a * b', 'a*b', '* a *', 'a (|b)', '(a |)b', 'a (b|) a']);
+  const patterns = new Set<string>(['*', 'a *', '* a', 'a * b', 'a*b', '* a *', '*a*', '* a*', '*a *', '*a b*', '* ab *', '* *', 'a (|b)', '(a |)b', 'a (b|) a']);
   while (patterns.size < 600) patterns.add(randomPattern(0));
 
   it('for 600 random patterns × 14 inputs, whichever strategy is used', () => {
@@ -154,6 +158,7 @@ describe('matching agrees with a reference implementation', () => {
         const expected = referenceMatch(sequence, input);
         expect([source, input, compiled.matchesNormalized(input)]).toEqual([source, input, expected]);
         expect([source, input, runProgram(compiled.program, input)]).toEqual([source, input, expected]);
+        expect([source, input, new LazyDfa(compiled.program).matches(input)]).toEqual([source, input, expected]);
         compared += 1;
       }
     }
@@ -178,6 +183,30 @@ describe('adversarial inputs run in linear time', () => {
       expect(performance.now() - started).toBeLessThan(10_000); // safety net only; the machine is shared
     },
   );
+
+  it.each(['*a*a*a*a*a*a*a*a*a*a*b', '((a|a)*(a|a)*)*b', '* (a|a a) (a|a a) (a|a a)*z'])('%s: the DFA needs few states and one step per character', (source) => {
+    const dfa = new LazyDfa(compileStarterPattern(source).program);
+    const stats: ProgramStats = { steps: 0 };
+    expect(dfa.matches(input, stats)).toBe(false);
+    expect(dfa.stateCount).toBeLessThan(50);
+    expect(stats.steps).toBeLessThan(input.length + 50 * 100);
+  });
+
+  it('falls back to the NFA, still correctly, when a pattern needs too many DFA states', () => {
+    // "the 12th character from the end is an a": 2^12 DFA states, more than the cache allows.
+    const compiled = compileStarterPattern(`*a${'(a|b)'.repeat(12)}`);
+    const next = random(7);
+    const text = Array.from({ length: 20_000 }, () => (next() < 0.5 ? 'a' : 'b')).join('');
+    for (const candidate of [`${text}a${'b'.repeat(12)}`, `${text}b${'a'.repeat(12)}`]) {
+      const dfa = new LazyDfa(compiled.program);
+      const stats: ProgramStats = { steps: 0 };
+      expect(dfa.matches(candidate, stats)).toBe(runProgram(compiled.program, candidate));
+      expect(dfa.stateCount).toBe(MAX_DFA_STATES);
+      expect(stats.steps).toBeLessThanOrEqual((candidate.length + 1) * compiled.program.size * 3);
+    }
+    expect(compiled.matches(`${text}a${'b'.repeat(12)}`)).toBe(true);
+    expect(compiled.matches(`${text}b${'a'.repeat(12)}`)).toBe(false);
+  });
 
   it('long inputs that match stop as soon as a trailing * is reached', () => {
     const compiled = compileStarterPattern('(a|aa)*');

@@ -1,20 +1,36 @@
 import { type CompiledStarterPattern } from '@bottango/core';
 import { normalizeForPatterns } from './normalize.js';
 import { literalText, parsePattern, type PatternNode, type PatternSequence } from './parse-pattern.js';
-import { buildProgram, runProgram, type PatternProgram } from './pattern-program.js';
-
-/** How a compiled pattern is matched; exposed for tests and benchmarks. */
-export type PatternStrategy = 'literal' | 'glob' | 'nfa';
+import { LazyDfa } from './lazy-dfa.js';
+import { buildProgram, type PatternProgram } from './pattern-program.js';
 
 /**
- * A glob: `prefix [space] * [space] suffix` with plain text around one `*` (e.g. `hi *`, `*home`, `i want *`).
- * Matched with `startsWith`/`endsWith` and no automaton.
+ * How a compiled pattern is matched (exposed for tests and benchmarks):
+ * `literal` string equality; `affix` startsWith/endsWith around one `*`; `contains` one substring search for
+ * `*text*`; `automaton` a lazily built DFA over the pattern's NFA.
+ */
+export type PatternStrategy = 'literal' | 'affix' | 'contains' | 'automaton';
+
+/**
+ * Plain text around one `*`, `prefix [space] * [space] suffix` (`hi *`, `*home`, `i want *`), or plain text between
+ * two, `* [space] text [space] *` (`*refund*`, `* refund *`). Matched without an automaton.
  */
 interface GlobShape {
+  readonly kind: 'affix' | 'contains';
   readonly prefix: string;
   readonly suffix: string;
   readonly spaceBefore: boolean;
   readonly spaceAfter: boolean;
+  /** `prefix` followed by the space before `*`, if any. */
+  readonly head: string;
+  /** The space after `*`, if any, followed by `suffix`. */
+  readonly tail: string;
+}
+
+function makeGlob(kind: GlobShape['kind'], prefix: string, suffix: string, spaceBefore: boolean, spaceAfter: boolean): GlobShape {
+  const head = kind === 'contains' ? `${spaceBefore ? ' ' : ''}${prefix}${spaceAfter ? ' ' : ''}` : spaceBefore ? `${prefix} ` : prefix;
+  const tail = spaceAfter ? ` ${suffix}` : suffix;
+  return { kind, prefix, suffix, spaceBefore, spaceAfter, head, tail };
 }
 
 export class CompiledPattern implements CompiledStarterPattern {
@@ -22,6 +38,7 @@ export class CompiledPattern implements CompiledStarterPattern {
   readonly strategy: PatternStrategy;
   /** The NFA, built for every pattern (the fast paths are checked against it in tests). */
   readonly program: PatternProgram;
+  private automaton: LazyDfa | undefined;
   private readonly literal: string | undefined;
   private readonly glob: GlobShape | undefined;
   private readonly requiredPrefix: string;
@@ -32,7 +49,7 @@ export class CompiledPattern implements CompiledStarterPattern {
     this.program = buildProgram(sequence);
     this.literal = literalText(sequence);
     this.glob = this.literal === undefined ? globShape(sequence) : undefined;
-    this.strategy = this.literal !== undefined ? 'literal' : this.glob !== undefined ? 'glob' : 'nfa';
+    this.strategy = this.literal !== undefined ? 'literal' : (this.glob?.kind ?? 'automaton');
     this.requiredPrefix = fixedText(sequence, 1);
     this.requiredSuffix = fixedText(sequence, -1);
   }
@@ -49,7 +66,8 @@ export class CompiledPattern implements CompiledStarterPattern {
     const prefix = this.requiredPrefix;
     const suffix = this.requiredSuffix;
     if (input.length < prefix.length + suffix.length || !input.startsWith(prefix) || !input.endsWith(suffix)) return false;
-    return runProgram(this.program, input);
+    this.automaton ??= new LazyDfa(this.program);
+    return this.automaton.matches(input);
   }
 }
 
@@ -58,10 +76,14 @@ export function compileStarterPattern(pattern: string): CompiledPattern {
   return new CompiledPattern(pattern, parsePattern(pattern));
 }
 
-function matchesGlob(glob: GlobShape, input: string): boolean {
-  const { prefix, suffix, spaceBefore, spaceAfter } = glob;
-  const head = spaceBefore ? `${prefix} ` : prefix;
-  const tail = spaceAfter ? ` ${suffix}` : suffix;
+function matchesGlob(shape: GlobShape, input: string): boolean {
+  const { prefix, suffix, spaceBefore, spaceAfter, head, tail } = shape;
+  if (shape.kind === 'contains') {
+    // `* text *`: the text must start at the input start or after a space, and end at the input end or before one;
+    // padding the input with those spaces turns that into one substring search (head is the padded text).
+    const haystack = spaceBefore || spaceAfter ? `${spaceBefore ? ' ' : ''}${input}${spaceAfter ? ' ' : ''}` : input;
+    return haystack.includes(head);
+  }
   // With a space on both sides of `*`, `*` may match nothing and the two spaces are then the same input space.
   const minimum = head.length + tail.length - (spaceBefore && spaceAfter ? 1 : 0);
   if (input.length >= minimum && input.startsWith(head) && input.endsWith(tail)) return true;
@@ -89,6 +111,20 @@ function fixedText(sequence: PatternSequence, direction: 1 | -1): string {
 }
 
 function globShape(sequence: PatternSequence): GlobShape | undefined {
+  return affixShape(sequence) ?? containsShape(sequence);
+}
+
+function containsShape(sequence: PatternSequence): GlobShape | undefined {
+  const last = sequence.length - 1;
+  if (last < 2 || sequence[0]?.kind !== 'star' || sequence[last]?.kind !== 'star') return undefined;
+  const spaceBefore = sequence[1]?.kind === 'space';
+  const spaceAfter = sequence[last - 1]?.kind === 'space';
+  const text = literalText(sequence.slice(spaceBefore ? 2 : 1, spaceAfter ? last - 1 : last));
+  if (text === undefined || text === '') return undefined;
+  return makeGlob('contains', text, '', spaceBefore, spaceAfter);
+}
+
+function affixShape(sequence: PatternSequence): GlobShape | undefined {
   const star = sequence.findIndex((node) => node.kind === 'star');
   if (star < 0 || sequence.some((node, index) => node.kind === 'group' || (node.kind === 'star' && index !== star))) return undefined;
   const spaceBefore = sequence[star - 1]?.kind === 'space';
@@ -96,5 +132,5 @@ function globShape(sequence: PatternSequence): GlobShape | undefined {
   const prefix = literalText(sequence.slice(0, spaceBefore ? star - 1 : star));
   const suffix = literalText(sequence.slice(spaceAfter ? star + 2 : star + 1));
   if (prefix === undefined || suffix === undefined) return undefined;
-  return { prefix, suffix, spaceBefore, spaceAfter };
+  return makeGlob('affix', prefix, suffix, spaceBefore, spaceAfter);
 }

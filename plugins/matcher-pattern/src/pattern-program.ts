@@ -4,20 +4,21 @@ import type { PatternNode, PatternSequence } from './parse-pattern.js';
  * A Thompson NFA over UTF-16 code units, simulated breadth-first (one pass over the input, a set of live states).
  * Work is O(input length × states): no backtracking, whatever the pattern or input.
  */
-const enum Op {
+export const Op = {
   /** Consume one code unit equal to `arg`. */
-  Char = 0,
+  Char: 0,
   /** Consume any one code unit (the loop body of `*`). */
-  Any = 1,
+  Any: 1,
   /**
    * A pattern space: consume one input space, or nothing where the input is already at a word boundary (start of
    * input, end of input, or right after a space).
    */
-  Space = 2,
+  Space: 2,
   /** Epsilon to `next` and to `alt`. */
-  Split = 3,
-  Match = 4,
-}
+  Split: 3,
+  Match: 4,
+} as const;
+export type Op = (typeof Op)[keyof typeof Op];
 
 export interface PatternProgram {
   readonly op: Uint8Array;
