@@ -123,18 +123,34 @@ describe('parseBotDefinition', () => {
     expect(transfer.preProcess.name).toBe(`${FILE} dialogs[0].interactions[2].preProcess`);
   });
 
-  it('reports a script syntax error with file, path, line and the SyntaxError message', () => {
+  it('reports a script syntax error with file, path, the line inside the script and the SyntaxError message', () => {
     const problems = problemsOfYaml(
       withDialogs(`  - name: Refund
     starter: { intent: billing.refund }
     interactions:
       - text: hi
         postProcess: |
-          botContext.setBotVariable('a', 'b'
+          const order = botContext.getBotVariable('order');
+            botContext.setBotVariable('a', order
+      - text: bye
+        preProcess: botContext.setBotVariable('a' 'b')
 `),
     );
     expect(problems).toEqual([
-      { file: FILE, path: 'dialogs[0].interactions[0].postProcess', line: 11, column: 9, message: expect.stringMatching(/^script does not compile: SyntaxError: /) },
+      {
+        file: FILE,
+        path: 'dialogs[0].interactions[0].postProcess',
+        line: 13,
+        column: 44,
+        message: 'script does not compile: SyntaxError: missing ) after argument list (line 2 of the script)',
+      },
+      {
+        file: FILE,
+        path: 'dialogs[0].interactions[1].preProcess',
+        line: 15,
+        column: 47,
+        message: 'script does not compile: SyntaxError: missing ) after argument list (line 1 of the script)',
+      },
     ]);
   });
 

@@ -13,6 +13,7 @@ import type {
   StarterPattern,
   TextInteraction,
 } from '@bottango/core';
+import { Script } from 'node:vm';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, type DefinitionProblem, type PathSegment } from './problems.js';
 import { rememberBotSource, rememberGroupSource, rememberInteractionForm, type InteractionForm } from './registry.js';
@@ -43,6 +44,21 @@ function describeRoot(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** Where a script fails to parse: V8 reports the line and a caret under the column when parsing with node:vm. */
+function syntaxErrorLocation(code: string): { line: number; column: number; message: string } | undefined {
+  try {
+    new Script(`(async function (botContext) {\n${code}\n})`, { filename: 'script' });
+    return undefined;
+  } catch (error) {
+    const stack = error instanceof Error ? (error.stack ?? '') : '';
+    const [where, , caret] = stack.split('\n');
+    const line = Number(/^script:(\d+)$/.exec(where ?? '')?.[1]);
+    const column = (caret ?? '').indexOf('^');
+    if (!Number.isInteger(line) || line < 2 || column < 0 || !(error instanceof Error)) return undefined;
+    return { line: line - 1, column: column + 1, message: `${error.name}: ${error.message}` };
+  }
+}
+
 /** Compiles a script once: `new AsyncFunction('botContext', code)`, named after its file and path for stack traces. */
 function compileScript(code: string, source: SourceFile, path: readonly PathSegment[], problems: DefinitionProblem[]): BotScript | undefined {
   try {
@@ -50,8 +66,14 @@ function compileScript(code: string, source: SourceFile, path: readonly PathSegm
     Object.defineProperty(script, 'name', { value: `${source.file} ${formatPath(path)}` });
     return script;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    problems.push(source.problem(path, `script does not compile: ${message}`));
+    const located = syntaxErrorLocation(code);
+    if (located === undefined) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      problems.push(source.problem(path, `script does not compile: ${message}`));
+    } else {
+      const position = source.positionInString(path, located.line, located.column);
+      problems.push(source.problem(path, `script does not compile: ${located.message} (line ${located.line} of the script)`, position));
+    }
     return undefined;
   }
 }

@@ -7,6 +7,7 @@ export class SourceFile {
     readonly file: string,
     private readonly document: Document | undefined,
     private readonly lineCounter: LineCounter,
+    private readonly text: string,
   ) {}
 
   /**
@@ -17,7 +18,7 @@ export class SourceFile {
     const lineCounter = new LineCounter();
     const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true });
     const list = Array.isArray(documents) ? documents : [];
-    const source = new SourceFile(file, list[0], lineCounter);
+    const source = new SourceFile(file, list[0], lineCounter, text);
     const problems: DefinitionProblem[] = [];
     for (const document of list) {
       for (const error of document.errors) {
@@ -43,6 +44,42 @@ export class SourceFile {
       return { source, data: undefined, problems };
     }
     return { source, data: first.toJS({ maxAliasCount: 1000 }) as unknown, problems };
+  }
+
+  /** The node at `path`, if every segment exists. */
+  private nodeAt(path: readonly PathSegment[]): unknown {
+    const document = this.document;
+    if (document === undefined) return undefined;
+    let node: unknown = document.contents;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(document);
+      if (typeof segment === 'string' && isMap(node)) node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment)?.value;
+      else if (typeof segment === 'number' && isSeq(node)) node = node.items[segment];
+      else return undefined;
+    }
+    return node;
+  }
+
+  /**
+   * The file position of `line`:`column` (1-based) inside the string value at `path`, for a block literal (`|`)
+   * or a one-line value; `undefined` when the value is folded or escaped and positions cannot be mapped.
+   */
+  positionInString(path: readonly PathSegment[], line: number, column: number): { line: number; column: number } | undefined {
+    const node = this.nodeAt(path);
+    if (!isScalar(node) || node.range === undefined || node.range === null) return undefined;
+    const start = this.lineCounter.linePos(node.range[0]);
+    if (node.type === 'BLOCK_LITERAL') {
+      // Content starts on the line after the `|` header; its indentation is that of the first non-empty line.
+      const contentStart = this.lineCounter.lineStarts[start.line];
+      if (contentStart === undefined) return undefined;
+      const indent = /^(?:[ ]*\r?\n)*([ ]*)/.exec(this.text.slice(contentStart))![1]!.length;
+      return { line: start.line + line, column: indent + column };
+    }
+    const source = this.text.slice(node.range[0], node.range[1]);
+    if (line !== 1 || source.includes('\\') || source.includes('\n')) return undefined;
+    if (node.type === 'PLAIN') return { line: start.line, column: start.col + column - 1 };
+    if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return { line: start.line, column: start.col + column };
+    return undefined;
   }
 
   /** The position of the deepest node on `path` that exists (the key itself for a mapping key). */
@@ -72,9 +109,9 @@ export class SourceFile {
     return { line, column: col };
   }
 
-  /** A problem at `path` in this file, with its line and column. */
-  problem(path: readonly PathSegment[], message: string): DefinitionProblem {
-    const position = this.position(path);
+  /** A problem at `path` in this file, with its line and column (or `at`, when known more precisely). */
+  problem(path: readonly PathSegment[], message: string, at?: { line: number; column: number }): DefinitionProblem {
+    const position = at ?? this.position(path);
     return { file: this.file, path: formatPath(path), ...(position ? { line: position.line, column: position.column } : {}), message };
   }
 }
