@@ -1,5 +1,6 @@
 import { BottangoError } from '@bottango/core';
 import { chatCommand, CHAT_USAGE } from './commands/chat.js';
+import { evalCommand, EVAL_USAGE } from './commands/eval.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { testCommand, TEST_USAGE } from './commands/test.js';
 import { processIO, type CliCommand, type CliIO } from './io.js';
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   chat: { run: chatCommand, summary: 'talk to the bots of a directory in the terminal' },
   run: { run: runCommand, summary: 'send the lines of a file as user messages and print every event' },
   test: { run: testCommand, summary: 'run conversation scenario files' },
+  eval: { run: evalCommand, summary: 'evaluate an intent matcher on a JSONL dataset' },
 };
 
 export const USAGE = `Usage: bottango <command> [options]
@@ -18,7 +20,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, RUN_USAGE, TEST_USAGE].join('\n\n')}
+${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 

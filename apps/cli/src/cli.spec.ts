@@ -1,0 +1,91 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import type { CliIO } from './io.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const DEMO_BOTS = join(ROOT, 'apps/demo/bots');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const io: CliIO = { stdout, stderr, interactive: false, cwd: ROOT };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('bottango test', () => {
+  it('passes every shipped scenario file', async () => {
+    const files = (await readdir(join(ROOT, 'scenarios'))).filter((f) => f.endsWith('.yaml')).map((f) => join('scenarios', f));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const { code, out } = await cli(['test', ...files]);
+    expect(out).toMatch(/\n(\d+) passed, 0 failed\n$/);
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it('fails, with the turn and the events, when an expectation is not met', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-scenario-'));
+    const file = join(dir, 'wrong.yaml');
+    await writeFile(
+      file,
+      `bots: ${DEMO_BOTS}\nstart: concierge\nscenarios:\n  - name: wrong receiver\n    turns:\n      - user: I want a refund\n        expect:\n          - transfer: { to: tech }\n`,
+    );
+    const { code, out } = await cli(['test', file]);
+    expect(code).toBe(1);
+    expect(out).toContain('turn 1 ("I want a refund"): expected transfer {"to":"tech"}');
+    expect(out).toMatch(/0 passed, 1 failed\n$/);
+  }, 60_000);
+
+  it('reports a malformed scenario with file and path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-scenario-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, `bots: ${DEMO_BOTS}\nstart: concierge\nscenarios:\n  - name: typo\n    turns:\n      - user: hi\n        expect:\n          - sayz: { bot: concierge }\n`);
+    const { code, err } = await cli(['test', file]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${file}: scenarios[0].turns[0].expect[0].sayz: unknown expectation`);
+  });
+});
+
+describe('bottango run --json', () => {
+  it('prints one JSON event per line, with every transfer and its context', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-run-'));
+    const input = join(dir, 'input.txt');
+    await writeFile(input, 'hello\nI want a refund\nA-1\n');
+    const { code, out } = await cli(['run', '--bots', DEMO_BOTS, '--input', input, '--start', 'concierge', '--json']);
+    expect(code).toBe(0);
+    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+    const transfers = events.filter((e) => e.type === 'transfer');
+    expect(transfers).toHaveLength(1);
+    expect(transfers[0]).toMatchObject({ fromBotId: 'concierge', toSkill: 'billing', toBotId: 'billing', context: { intentId: 'billing.refund' } });
+    expect(events.filter((e) => e.type === 'user-message').map((e) => e.text)).toEqual(['hello', 'I want a refund', 'A-1']);
+  }, 60_000);
+
+  it('says what is missing on bad usage, with exit code 2', async () => {
+    const { code, err } = await cli(['run', '--bots', DEMO_BOTS]);
+    expect(code).toBe(2);
+    expect(err).toContain('--input <file> is required');
+  });
+
+  it('names the file when the input cannot be read', async () => {
+    const { code, err } = await cli(['run', '--bots', DEMO_BOTS, '--input', 'no/such/file.txt']);
+    expect(code).toBe(2);
+    expect(err).toContain('no/such/file.txt: ENOENT');
+  });
+
+  it('rejects an unknown store setting before any conversation', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-run-'));
+    const input = join(dir, 'input.txt');
+    await writeFile(input, 'hello\n');
+    const { code, err } = await cli(['run', '--bots', DEMO_BOTS, '--input', input, '--store', 'postgres://x']);
+    expect(code).toBe(2);
+    expect(err).toContain('store "postgres://x" is not understood');
+  });
+});
