@@ -1,0 +1,41 @@
+import { Container } from 'inversify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
+import { RedisContextStore } from './redis-context-store.js';
+import { bottangoPlugin, parseRedisStoreOptions, RedisContextStoreService, RedisStoreModule } from './redis-store-module.js';
+import { redisForTests } from './redis-server.test-helper.js';
+
+const server = redisForTests();
+afterAll(async () => (await server).stop());
+
+describe('RedisStoreModule', () => {
+  it('binds ContextStore to one connected RedisContextStore, resolved with getAsync, closed on unbind', async () => {
+    const container = new Container();
+    container.load(RedisStoreModule.fromOptions({ url: (await server).url, keyPrefix: 'module-test:' }));
+    const store = await container.getAsync<ContextStoreType>(ContextStore);
+    expect(store).toBeInstanceOf(RedisContextStore);
+    expect(await container.getAsync(ContextStore)).toBe(store);
+    await store.registerNamespace('shop');
+    expect((await store.set('shop', { kind: 'global' }, 'k', 'v')).value).toBe('v');
+    await store.deleteNamespace('shop');
+    await container.unbindAsync(ContextStore);
+    await container.unbindAsync(RedisContextStoreService);
+    await expect(store.get('shop', { kind: 'global' }, 'k')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+
+  it('fails at start-up (getAsync) when the server cannot be reached, and on a bad URL when the module is made', async () => {
+    const container = new Container();
+    container.load(RedisStoreModule.fromOptions({ url: 'redis://127.0.0.1:1/0', connectTimeoutMs: 500 }));
+    await expect(container.getAsync(ContextStore)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(() => RedisStoreModule.fromOptions({ url: 'redis//nope' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+  });
+
+  it('loads as a plugin and refuses bad options naming the field and the value', () => {
+    expect(bottangoPlugin.name).toBe('@bottango/store-redis');
+    expect(parseRedisStoreOptions({ url: 'redis://h:1/2', keyPrefix: 'p:' })).toEqual({ url: 'redis://h:1/2', keyPrefix: 'p:' });
+    expect(() => parseRedisStoreOptions({})).toThrow(/url/);
+    expect(() => parseRedisStoreOptions({ url: 'redis://h', connectTimeoutMs: -1 })).toThrow(/connectTimeoutMs.*got -1/);
+    expect(() => parseRedisStoreOptions({ url: 'redis://h', keyPrefix: 3 })).toThrow(/keyPrefix.*got 3/);
+    expect(() => parseRedisStoreOptions({ url: 'redis://h', host: 'x' })).toThrow(/unknown option "host"/);
+  });
+});
