@@ -191,7 +191,7 @@ export class BottangoRuntime implements TransferReceiver {
     const turn = newTurn(state, '');
     await this.#startAfterTransfer(turn, bot, request.tangoContext);
     await this.#drainInjected(turn);
-    await this.#parts.states.save(turn.state);
+    if (!turn.transferred) await this.#parts.states.save(turn.state);
     return { kind: 'accepted', toBotId: bot.id };
   }
 
@@ -235,7 +235,7 @@ export class BottangoRuntime implements TransferReceiver {
       const turn = newTurn(state, text);
       await this.#handleMessage(turn, text, false);
       await this.#drainInjected(turn);
-      await this.#parts.states.save(turn.state);
+      if (!turn.transferred) await this.#parts.states.save(turn.state);
       return events;
     } finally {
       this.#collectors.delete(conversationId);
@@ -501,10 +501,8 @@ export class BottangoRuntime implements TransferReceiver {
     } catch (error) {
       outcome = { kind: 'failed', reason: TransferFailureReason.Rejected, message: error instanceof Error ? error.message : String(error) };
     }
-    if (outcome.kind === 'accepted') {
-      turn.transferred = true;
-      turn.state = (await this.#parts.states.load(state.id)) ?? state;
-    }
+    // The receiver saved the conversation as it now stands; the sender must not write its stale copy back.
+    if (outcome.kind === 'accepted') turn.transferred = true;
     return outcome;
   }
 
