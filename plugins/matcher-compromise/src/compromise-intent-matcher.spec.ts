@@ -28,7 +28,8 @@ describe('CompromiseIntentMatcher', () => {
   it('scores a training phrase at VERY_GOOD for its own intent', async () => {
     const classifier = await new CompromiseIntentMatcher().train(intents);
     const best = classifier.classify('cancel my order').ranked[0];
-    expect(best).toEqual({ intentId: 'cancel_order', score: 1 });
+    expect(best?.intentId).toBe('cancel_order');
+    expect(best?.score).toBeGreaterThanOrEqual(0.75);
   });
 
   it('matches inflected and contracted paraphrases through lemmas', async () => {
@@ -112,11 +113,11 @@ describe('CompromiseIntentMatcher', () => {
 });
 
 describe('calibrateSimilarity', () => {
-  it('maps [0, 1] onto [0, 1], monotonically, with GOOD from similarity 0.5', () => {
+  it('maps [0, 1] onto [0, 1], monotonically, with GOOD from similarity 0.4', () => {
     expect(calibrateSimilarity(0)).toBe(0);
     expect(calibrateSimilarity(1)).toBe(1);
-    expect(calibrateSimilarity(0.5)).toBeCloseTo(0.6);
-    expect(calibrateSimilarity(0.49)).toBeLessThan(0.6);
+    expect(calibrateSimilarity(0.4)).toBeCloseTo(0.6);
+    expect(calibrateSimilarity(0.39)).toBeLessThan(0.6);
     expect(calibrateSimilarity(-1)).toBe(0);
     let previous = -1;
     for (let s = 0; s <= 1; s += 0.01) {

@@ -44,6 +44,7 @@ describe('CompromiseMatcherModule', () => {
     const container = containerWith(CompromiseMatcherModule.fromOptions({}));
     const classifier = await container.get<IntentMatcher>(IntentMatcher).train([{ id: 'greet', name: 'Greet', trainingPhrases: ['hello there'] }]);
     expect(classifier.classify('Hello there!').ranked).toEqual([{ intentId: 'greet', score: 1 }]);
+    expect(classifier.classify('what time is it').ranked).toEqual([{ intentId: 'greet', score: 0 }]);
   });
 });
 
