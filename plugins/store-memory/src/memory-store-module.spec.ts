@@ -14,7 +14,9 @@ describe('MemoryStoreModule', () => {
     await store.registerNamespace('shop');
     await store.set('shop', { kind: 'global' }, 'k', 1);
     expect(await container.get<ContextStoreType>(ContextStore).get('shop', { kind: 'global' }, 'k')).toEqual({ value: 1, version: 1 });
-    await store.close();
+    await container.unbindAsync(ContextStore);
+    await container.unbindAsync(MemoryContextStore); // closes the store (stops its sweep timer)
+    await expect(store.get('shop', { kind: 'global' }, 'k')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
   it('is loadable as a plugin and refuses bad options naming the field and value', () => {

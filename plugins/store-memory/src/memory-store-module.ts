@@ -11,10 +11,11 @@ export interface MemoryStoreModuleOptions {
 export class MemoryStoreModule {
   static fromOptions(options: MemoryStoreModuleOptions = {}): ContainerModule {
     const storeOptions: MemoryContextStoreOptions = options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs };
-    return new ContainerModule(({ bind }) => {
+    return new ContainerModule(({ bind, onDeactivation }) => {
       bind(MemoryContextStoreOptions).toConstantValue(storeOptions);
       bind(MemoryContextStore).toSelf().inSingletonScope();
       bind(ContextStore).toService(MemoryContextStore);
+      onDeactivation(MemoryContextStore, (store) => store.close());
     });
   }
 }
