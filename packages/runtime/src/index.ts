@@ -8,3 +8,4 @@ export { InProcessTransferTransport, type InProcessTransportOptions } from './in
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 export { loadPluginModules, storePluginFor, importFromCwd, type PluginReference, type ImportModule } from './plugin-loader.js';
 export { formatConversationEvent, formatTangoContext } from './format-event.js';
+export { rankGroupCandidates, checkGroup, MAX_RECOMMENDED_GROUP_SIZE, type GroupCandidate, type GroupOverlap, type GroupCheckReport } from './group-routing.js';

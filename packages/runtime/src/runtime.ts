@@ -28,6 +28,7 @@ import {
 import type { AgentDirectory, AgentStatus } from './agent-directory.js';
 import { BotContextImpl, type ScriptTurn } from './bot-context-impl.js';
 import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.js';
+import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport } from './group-routing.js';
 import { SerialQueue } from './serial-queue.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;
@@ -323,7 +324,7 @@ export class BottangoRuntime implements TransferReceiver {
     if (!group?.collaboration) return false;
     const target = this.routeWithinGroup(bot.id, text);
     if (!target) return false;
-    const context: TangoContext = target.intentId ? { intentId: target.intentId, userMessage: text } : { userMessage: text };
+    const context: TangoContext = target.intentId !== undefined ? { intentId: target.intentId, userMessage: text } : { userMessage: text };
     const skill = target.bot.definition.skills[0] ?? `bot:${target.bot.id}`;
     if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', this.#template(turn, group.transferMessage));
     const outcome = await this.#deliver(turn, bot, skill, target.bot.id, context, true);
@@ -332,28 +333,29 @@ export class BottangoRuntime implements TransferReceiver {
     return false;
   }
 
+  /** Members of a group whose bot agent is connected. */
+  groupMembers(groupId: string, options: { connectedOnly?: boolean } = {}): CompiledBot[] {
+    const connectedOnly = options.connectedOnly ?? true;
+    return [...this.#parts.bots.values()].filter((b) => b.definition.group === groupId && (!connectedOnly || this.#parts.directory.isConnected(b.id)));
+  }
+
   /**
-   * Which other bot of `fromBotId`'s group would take the text, by pattern or intent; only connected bots.
-   * Also used by `bottango route`.
+   * Which other connected bot of `fromBotId`'s group would take the text: the first eligible candidate of
+   * `rankGroupCandidates` (patterns first, then the highest intent at GOOD or better). Also used by `bottango route`.
    */
   routeWithinGroup(fromBotId: string, text: string): GroupRoute | undefined {
     const groupId = this.bot(fromBotId).definition.group;
     if (groupId === undefined) return undefined;
-    const members = [...this.#parts.bots.values()].filter(
-      (b) => b.id !== fromBotId && b.definition.group === groupId && this.#parts.directory.isConnected(b.id),
-    );
-    for (const member of members) {
-      const byPattern = member.matchPattern(text);
-      if (byPattern) return { bot: member, dialog: byPattern.dialog.name, by: 'pattern', pattern: byPattern.pattern };
-    }
-    let best: GroupRoute | undefined;
-    for (const member of members) {
-      const match = member.matchIntent(text);
-      if (match.kind === 'intent' && (!best || (best.score ?? 0) < match.score)) {
-        best = { bot: member, dialog: match.dialog.name, by: 'intent', intentId: match.intentId, score: match.score };
-      }
-    }
-    return best;
+    const members = this.groupMembers(groupId).filter((b) => b.id !== fromBotId);
+    const best = rankGroupCandidates(members, text).find((c) => c.eligible);
+    return best ? { ...best, bot: this.bot(best.botId) } : undefined;
+  }
+
+  /** The group check of `bottango check`: overlapping patterns and intents, size and collaboration warnings. */
+  checkGroup(groupId: string, phrasesPerIntent?: number): GroupCheckReport {
+    const group = this.#parts.groups.get(groupId);
+    if (!group) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `no group "${groupId}" (groups: ${[...this.#parts.groups.keys()].join(', ') || 'none'})`);
+    return checkGroup(group, this.groupMembers(groupId, { connectedOnly: false }), phrasesPerIntent);
   }
 
   // ---- dialogs ----
@@ -634,13 +636,8 @@ export class BottangoRuntime implements TransferReceiver {
 }
 
 /** Where a bot group would send a text. */
-export interface GroupRoute {
+export interface GroupRoute extends GroupCandidate {
   readonly bot: CompiledBot;
-  readonly dialog: string;
-  readonly by: 'pattern' | 'intent';
-  readonly pattern?: string;
-  readonly intentId?: string;
-  readonly score?: number;
 }
 
 function newTurn(state: ConversationState, text: string): Turn {

@@ -1,0 +1,125 @@
+import { normalizeForPatterns } from '@bottango/matcher-pattern';
+import { confidenceBand, startsDialog, type BotGroupDefinition, type ConfidenceBand } from '@bottango/core';
+import type { CompiledBot } from './compiled-bot.js';
+
+/** One bot of a group that could take a text. */
+export interface GroupCandidate {
+  readonly botId: string;
+  readonly dialog: string;
+  readonly by: 'pattern' | 'intent';
+  readonly pattern?: string;
+  readonly intentId?: string;
+  readonly score?: number;
+  readonly band?: ConfidenceBand;
+  /** A pattern match, or an intent at GOOD or better: would trigger an automatic transfer. */
+  readonly eligible: boolean;
+}
+
+/**
+ * Every member's best claim on the text, in the order automatic transfer uses (spec 6.1): pattern matches first
+ * (bot order), then intents by score. Members whose best intent is below GOOD come last, marked not eligible, so a
+ * routing report can show the runner-up and its band.
+ */
+export function rankGroupCandidates(members: readonly CompiledBot[], text: string): GroupCandidate[] {
+  const patterns: GroupCandidate[] = [];
+  const intents: GroupCandidate[] = [];
+  for (const member of members) {
+    const byPattern = member.matchPattern(text);
+    if (byPattern) patterns.push({ botId: member.id, dialog: byPattern.dialog.name, by: 'pattern', pattern: byPattern.pattern, eligible: true });
+    const classification = member.classify(text);
+    if (!classification) continue;
+    const best = classification.ranked.find((s) => member.dialogForIntent(s.intentId) !== undefined);
+    if (!best) continue;
+    const dialog = member.dialogForIntent(best.intentId)?.name as string;
+    const match = member.matchIntent(text, classification);
+    intents.push({
+      botId: member.id,
+      dialog,
+      by: 'intent',
+      intentId: best.intentId,
+      score: best.score,
+      band: confidenceBand(best.score),
+      eligible: match.kind === 'intent' && match.intentId === best.intentId && startsDialog(best.score),
+    });
+  }
+  intents.sort((a, b) => Number(b.eligible) - Number(a.eligible) || (b.score ?? 0) - (a.score ?? 0));
+  return [...patterns, ...intents];
+}
+
+export interface GroupOverlap {
+  readonly kind: 'same-pattern' | 'pattern-catches-phrase' | 'intent-overlap';
+  readonly botA: string;
+  readonly botB: string;
+  /** Pattern or intent of bot A. */
+  readonly a: string;
+  /** Pattern, training phrase or intent of bot B. */
+  readonly b: string;
+  /** For intent overlaps: how many of A's sampled training phrases bot B's intent takes at GOOD or better. */
+  readonly count?: number;
+  readonly example?: string;
+}
+
+export interface GroupCheckReport {
+  readonly group: string;
+  readonly collaboration: boolean;
+  readonly bots: readonly string[];
+  readonly warnings: readonly string[];
+  readonly overlaps: readonly GroupOverlap[];
+}
+
+/** The spec's advice: at most 15 bots in a collaborative group. */
+export const MAX_RECOMMENDED_GROUP_SIZE = 15;
+
+/**
+ * Checks a group before deployment: patterns two bots share, patterns of one bot that catch another bot's training
+ * phrases, and intents of one bot that another bot's classifier claims at GOOD or better. `phrasesPerIntent` bounds the
+ * work (phrases are sampled evenly).
+ */
+export function checkGroup(group: BotGroupDefinition, members: readonly CompiledBot[], phrasesPerIntent = 20): GroupCheckReport {
+  const warnings: string[] = [];
+  if (members.length > MAX_RECOMMENDED_GROUP_SIZE) warnings.push(`group "${group.id}" has ${members.length} bots; at most ${MAX_RECOMMENDED_GROUP_SIZE} are recommended`);
+  if (!group.collaboration) warnings.push(`group "${group.id}" has collaboration off: no automatic transfers happen`);
+  if (members.length < 2) warnings.push(`group "${group.id}" has ${members.length} bot(s): nothing to transfer between`);
+  const overlaps: GroupOverlap[] = [];
+  for (const a of members) {
+    for (const b of members) {
+      if (a === b) continue;
+      if (a.id < b.id) {
+        const patternsB = new Map(b.dialogs.flatMap((d) => d.patterns.map((p) => [normalizeForPatterns(p.source), p.source] as const)));
+        for (const dialog of a.dialogs) {
+          for (const pattern of dialog.patterns) {
+            const same = patternsB.get(normalizeForPatterns(pattern.source));
+            if (same !== undefined) overlaps.push({ kind: 'same-pattern', botA: a.id, botB: b.id, a: pattern.source, b: same });
+          }
+        }
+      }
+      for (const dialog of a.dialogs) {
+        for (const pattern of dialog.patterns) {
+          for (const intent of b.definition.intents) {
+            const phrase = intent.trainingPhrases.find((p) => pattern.matches(p));
+            if (phrase !== undefined) overlaps.push({ kind: 'pattern-catches-phrase', botA: a.id, botB: b.id, a: pattern.source, b: `${intent.id}: "${phrase}"` });
+          }
+        }
+      }
+      if (!b.hasIntents) continue;
+      for (const intent of a.definition.intents) {
+        const claimed = new Map<string, { count: number; example: string }>();
+        for (const phrase of sample(intent.trainingPhrases, phrasesPerIntent)) {
+          const match = b.matchIntent(phrase);
+          if (match.kind !== 'intent') continue;
+          const entry = claimed.get(match.intentId) ?? { count: 0, example: phrase };
+          entry.count++;
+          claimed.set(match.intentId, entry);
+        }
+        for (const [intentB, { count, example }] of claimed) overlaps.push({ kind: 'intent-overlap', botA: a.id, botB: b.id, a: intent.id, b: intentB, count, example });
+      }
+    }
+  }
+  return { group: group.id, collaboration: group.collaboration, bots: members.map((m) => m.id), warnings, overlaps };
+}
+
+function sample<T>(items: readonly T[], limit: number): T[] {
+  if (items.length <= limit) return [...items];
+  const step = items.length / limit;
+  return Array.from({ length: limit }, (_, i) => items[Math.floor(i * step)] as T);
+}
