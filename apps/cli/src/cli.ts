@@ -1,6 +1,8 @@
 import { BottangoError } from '@bottango/core';
 import { chatCommand, CHAT_USAGE } from './commands/chat.js';
+import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { evalCommand, EVAL_USAGE } from './commands/eval.js';
+import { routeCommand, ROUTE_USAGE } from './commands/route.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { testCommand, TEST_USAGE } from './commands/test.js';
 import { processIO, type CliCommand, type CliIO } from './io.js';
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   run: { run: runCommand, summary: 'send the lines of a file as user messages and print every event' },
   test: { run: testCommand, summary: 'run conversation scenario files' },
   eval: { run: evalCommand, summary: 'evaluate an intent matcher on a JSONL dataset' },
+  route: { run: routeCommand, summary: 'show which bot and dialog of a group would take a text' },
+  check: { run: checkCommand, summary: 'validate bots and check bot groups for overlaps' },
 };
 
 export const USAGE = `Usage: bottango <command> [options]
@@ -20,7 +24,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE].join('\n\n')}
+${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 

@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { rankGroupCandidates, type GroupCandidate } from '@bottango/runtime';
+import { composeRuntime } from '../compose.js';
+import type { CliCommand } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export const ROUTE_USAGE = `bottango route "<text>" --bots <dir> [--group <id>] [--from <bot>] [--json]
+  Shows which bot and dialog of a group would take the text — by pattern or intent, with the band — and the runner-up.
+  --group defaults to the only group; with no groups every bot is considered. --from leaves out the bot holding the
+  conversation (as an automatic transfer does). Bots that are not connected never take part.`;
+
+export const routeCommand: CliCommand = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { bots: { type: 'string' }, group: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!values.bots) throw new UsageError('route: --bots <dir> is required', ROUTE_USAGE);
+  if (positionals.length !== 1) throw new UsageError(`route: give exactly one text to route (quote it), got ${positionals.length}`, ROUTE_USAGE);
+  const text = positionals[0] as string;
+  const { runtime } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd });
+  try {
+    const groups = [...runtime.groups.keys()];
+    let group = values.group;
+    if (group !== undefined && !runtime.groups.has(group)) throw new UsageError(`route: no group "${group}" (groups: ${groups.join(', ') || 'none'})`, ROUTE_USAGE);
+    if (group === undefined && groups.length > 1) throw new UsageError(`route: several groups (${groups.join(', ')}); choose one with --group`, ROUTE_USAGE);
+    group ??= groups[0];
+    if (values.from !== undefined) runtime.bot(values.from);
+    const members = (group === undefined ? runtime.botIds.map((id) => runtime.bot(id)) : runtime.groupMembers(group)).filter((b) => b.id !== values.from);
+    const candidates = rankGroupCandidates(members, text);
+    const route = candidates.find((c) => c.eligible);
+    const runnerUp = candidates.find((c) => c !== route);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ text, group: group ?? null, route: route ?? null, runnerUp: runnerUp ?? null, candidates })}\n`);
+    } else {
+      io.stdout.write(`"${text}" ${group === undefined ? 'across all bots' : `in group ${group}`}:\n`);
+      io.stdout.write(route ? `  → ${describe(route)}\n` : `  → no bot would take it: ${values.from ?? 'the current bot'}'s fallback runs\n`);
+      if (runnerUp) io.stdout.write(`  runner-up: ${describe(runnerUp)}${runnerUp.eligible ? '' : ' (would not transfer)'}\n`);
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+};
+
+function describe(c: GroupCandidate): string {
+  return c.by === 'pattern' ? `${c.botId} · dialog "${c.dialog}" · pattern "${c.pattern}"` : `${c.botId} · dialog "${c.dialog}" · intent ${c.intentId} ${(c.score ?? 0).toFixed(2)} ${c.band}`;
+}
