@@ -7,9 +7,25 @@ import { redisForTests, startTestRedisServer } from './redis-server.test-helper.
 
 // REDIS_URL when set (CI: scripts/redis.sh start), else a redis-server of our own; fails with an install hint if there is none.
 const server = redisForTests();
-afterAll(async () => (await server).stop());
+const runPrefix = `test:${randomUUID()}:`;
+afterAll(async () => {
+  // Leave a shared server (REDIS_URL) as we found it.
+  const { url, stop } = await server;
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+    await stop();
+  }
+});
 
-const connect = async (keyPrefix = `test:${randomUUID()}:`): Promise<RedisContextStore> =>
+const connect = async (keyPrefix = `${runPrefix}${randomUUID()}:`): Promise<RedisContextStore> =>
   RedisContextStore.connect({ url: (await server).url, keyPrefix, connectTimeoutMs: 2_000 });
 
 describeContextStoreContract('RedisContextStore', () => connect(), {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Container } from 'inversify';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
 import { RedisContextStore } from './redis-context-store.js';
@@ -11,7 +13,8 @@ afterAll(async () => (await server).stop());
 describe('RedisStoreModule', () => {
   it('binds ContextStore to one connected RedisContextStore, resolved with getAsync, closed on unbind', async () => {
     const container = new Container();
-    container.load(RedisStoreModule.fromOptions({ url: (await server).url, keyPrefix: 'module-test:' }));
+    const keyPrefix = `module-test:${randomUUID()}:`;
+    container.load(RedisStoreModule.fromOptions({ url: (await server).url, keyPrefix }));
     const store = await container.getAsync<ContextStoreType>(ContextStore);
     expect(store).toBeInstanceOf(RedisContextStore);
     expect(await container.getAsync(ContextStore)).toBe(store);
@@ -21,6 +24,9 @@ describe('RedisStoreModule', () => {
     await container.unbindAsync(ContextStore);
     await container.unbindAsync(RedisContextStoreService);
     await expect(store.get('shop', { kind: 'global' }, 'k')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    const redis = new Redis((await server).url);
+    await redis.del(`${keyPrefix}generation`, `${keyPrefix}namespaces`);
+    redis.disconnect();
   });
 
   it('fails at start-up (getAsync) when the server cannot be reached, and on a bad URL when the module is made', async () => {
