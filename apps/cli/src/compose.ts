@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from '@bottango/core';
 import { loadBotDirectory, type DefinitionProblem } from '@bottango/definitions';
+import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
 
@@ -25,6 +26,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
   const loaded = await loadBotDirectory(dir);
   const modules: NonNullable<RuntimeOptions['modules']> = [
     NaturalMatcherModule.fromOptions({ cacheDir: options.modelCacheDir ?? resolve(dir, '.bottango/models') }),
+    CompromiseMatcherModule.fromOptions({}),
   ];
   const runtime = await createRuntime({
     bots: loaded.bots,
