@@ -119,6 +119,14 @@ export function validateScope(scope: ContextScope): void {
   }
 }
 
+/** For get-all and delete-all: a user or conversation scope (the spec has no get-all for the global scope). */
+export function validateSessionScope(scope: SessionScope): void {
+  validateScope(scope);
+  if (scope.kind !== 'user' && scope.kind !== 'conversation') {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `getAll/deleteAll need a user or conversation scope, got ${JSON.stringify(scope)} (there is no get-all for the global scope)`);
+  }
+}
+
 /** Serialises a value for storage, refusing what JSON cannot keep and what is too large. */
 export function encodeContextValue(value: JsonValue, where?: string): string {
   let text: string | undefined;

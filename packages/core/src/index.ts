@@ -41,6 +41,7 @@ export {
   validateNamespaceName,
   validatePropertyName,
   validateScope,
+  validateSessionScope,
   validateTtl,
   encodeContextValue,
   scopeKey,

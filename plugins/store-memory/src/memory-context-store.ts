@@ -7,6 +7,7 @@ import {
   validateNamespaceName,
   validatePropertyName,
   validateScope,
+  validateSessionScope,
   validateTtl,
   type ContextScope,
   type ContextStore,
@@ -215,12 +216,6 @@ export class MemoryContextStore implements ContextStore {
   }
 }
 
-function validateSessionScope(scope: SessionScope): void {
-  validateScope(scope);
-  if (scope.kind !== 'user' && scope.kind !== 'conversation') {
-    throw new BottangoError(BottangoErrorCode.InvalidKey, `getAll/deleteAll need a user or conversation scope, got ${JSON.stringify(scope)} (there is no get-all for the global scope)`);
-  }
-}
 
 function namespaceNotRegistered(namespace: string): BottangoError {
   return new BottangoError(BottangoErrorCode.NamespaceNotRegistered, `namespace "${namespace}" is not registered; call registerNamespace first`, { details: { namespace } });

@@ -8,6 +8,7 @@ import {
   validateNamespaceName,
   validatePropertyName,
   validateScope,
+  validateSessionScope,
   validateTtl,
   type ContextScope,
   type ContextStore,
@@ -279,12 +280,6 @@ function checkReply(reply: ScriptReply, namespace: string, property?: string, ex
   return status;
 }
 
-function validateSessionScope(scope: SessionScope): void {
-  validateScope(scope);
-  if (scope.kind !== 'user' && scope.kind !== 'conversation') {
-    throw new BottangoError(BottangoErrorCode.InvalidKey, `getAll/deleteAll need a user or conversation scope, got ${JSON.stringify(scope)} (there is no get-all for the global scope)`);
-  }
-}
 
 function storeClosed(url: string): BottangoError {
   return new BottangoError(BottangoErrorCode.StoreClosed, `the Redis context store (${url}) is closed`);
