@@ -8,3 +8,26 @@ export {
   type ReliabilityBucket,
 } from './evaluate-intent-matcher.js';
 export { formatIntentEvalReport } from './format-intent-eval-report.js';
+export {
+  ROUTING_MODES,
+  CONCIERGE_BOT_ID,
+  ROUTING_GROUP_ID,
+  ROUTING_FALLBACK_DIALOG,
+  buildRoutingBots,
+  loadRoutingDomains,
+  parseRoutingDomains,
+  type RoutingMode,
+  type RoutingDomains,
+  type RoutingBots,
+  type RoutingBotsOptions,
+} from './routing-bots.js';
+export {
+  evaluateRouting,
+  routingOutcome,
+  type RoutingEvalOptions,
+  type RoutingReport,
+  type RoutingDomainAccuracy,
+  type RoutingConfusion,
+  type RoutingOutcome,
+} from './routing.js';
+export { formatRoutingReport } from './routing-format.js';
