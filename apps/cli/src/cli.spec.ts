@@ -89,3 +89,23 @@ describe('bottango run --json', () => {
     expect(err).toContain('store "postgres://x" is not understood');
   });
 });
+
+describe('bad bot files', () => {
+  it('lists every problem with file, line, path and what is wrong, and runs nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-bots-'));
+    await writeFile(
+      join(dir, 'a.yaml'),
+      'id: a\nskills: [sales]\ndialogs:\n  - name: Loop\n    starter: { patterns: ["go"] }\n    interactions:\n      - transfer: { skill: sales, tangoContext: true }\n  - name: Bad\n    starter: { intent: nope, patterns: ["(unclosed"] }\n    interactions:\n      - text: hi\n',
+    );
+    const input = join(dir, 'in.txt');
+    await writeFile(input, 'go\n');
+    const { code, out, err } = await cli(['run', '--bots', dir, '--input', input]);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    const file = join(dir, 'a.yaml');
+    expect(err).toContain(`${file}:7:9 dialogs[0].interactions[0].transfer.message: transfer has no message`);
+    expect(err).toContain(`${file}:7:21 dialogs[0].interactions[0].transfer.skill: transfer to skill 'sales', which bot 'a' holds itself`);
+    expect(err).toContain(`${file}:9:16 dialogs[1].starter.intent: unknown intent 'nope'`);
+    expect(err).toContain(`${file}:9:41 dialogs[1].starter.patterns[0]: invalid pattern "(unclosed": unclosed "(" at position 0`);
+  });
+});

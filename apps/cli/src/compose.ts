@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import type { Logger } from '@bottango/core';
+import { DEFAULT_PATTERN_SYNTAX, type Logger } from '@bottango/core';
 import { loadBotDirectory, type DefinitionProblem } from '@bottango/definitions';
 import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
+import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
 
 export interface ComposeOptions {
@@ -22,8 +23,8 @@ export interface ComposedRuntime {
 /** The CLI's runtime: bots from a directory, both NLU plugins, and the store named on the command line. */
 export async function composeRuntime(options: ComposeOptions): Promise<ComposedRuntime> {
   const dir = resolve(options.cwd, options.botsDir);
-  // Patterns are compiled (and their errors reported with file and path) by the runtime's syntax plugins.
-  const loaded = await loadBotDirectory(dir);
+  // Default-syntax patterns are checked with the other definition problems, so one run lists them all with file and line.
+  const loaded = await loadBotDirectory(dir, { validatePattern: checkDefaultPattern });
   const modules: NonNullable<RuntimeOptions['modules']> = [
     NaturalMatcherModule.fromOptions({ cacheDir: options.modelCacheDir ?? resolve(dir, '.bottango/models') }),
     CompromiseMatcherModule.fromOptions({}),
@@ -38,4 +39,17 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return { runtime, warnings: loaded.warnings };
+}
+
+function checkDefaultPattern(syntax: string, pattern: string): string | undefined {
+  if (syntax !== DEFAULT_PATTERN_SYNTAX) return undefined;
+  try {
+    compileStarterPattern(pattern);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The loader already names the pattern; keep only what is wrong with it.
+    const prefix = `pattern ${JSON.stringify(pattern)}: `;
+    return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  }
 }

@@ -128,7 +128,7 @@ describe('loadBotDirectory', () => {
   it('passes validatePattern to every starter pattern of every file', async () => {
     await write({ 'router.yaml': ROUTER.replace('skill: billing', 'skill: router2').replace('group: support\n', '') });
     await expect(loadBotDirectory(dir, { validatePattern: (syntax, pattern) => `${syntax} rejects ${pattern}` })).rejects.toThrow(
-      `${join(dir, 'router.yaml')}:5:27 dialogs[0].starter.patterns[0]: invalid pattern pattern "*bill*": pattern rejects *bill*`,
+      `${join(dir, 'router.yaml')}:5:27 dialogs[0].starter.patterns[0]: invalid pattern "*bill*": pattern rejects *bill*`,
     );
   });
 });

@@ -273,7 +273,7 @@ dialogs:
       }),
     );
     expect(seen).toEqual(['pattern:(refund', 'compromise:#Verb']);
-    expect(problems).toEqual([{ file: FILE, path: 'dialogs[0].starter.patterns[0]', line: 10, column: 11, message: 'invalid pattern pattern "(refund": unclosed group' }]);
+    expect(problems).toEqual([{ file: FILE, path: 'dialogs[0].starter.patterns[0]', line: 10, column: 11, message: 'invalid pattern "(refund": unclosed group' }]);
   });
 
   it('reports duplicate intent IDs and duplicate dialog names', () => {

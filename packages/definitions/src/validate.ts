@@ -127,7 +127,7 @@ function checkDialogs(bot: BotDefinition, options: ValidateOptions, errors: Defi
         return;
       }
       const problem = options.validatePattern?.(syntax, source);
-      if (problem !== undefined) errors.push(botProblem(bot, path, `invalid ${syntax} pattern ${JSON.stringify(source)}: ${problem}`));
+      if (problem !== undefined) errors.push(botProblem(bot, path, `invalid ${syntax === 'pattern' ? '' : `${syntax} `}pattern ${JSON.stringify(source)}: ${problem}`));
     });
     if (dialog.interactions.length === 0) {
       errors.push(botProblem(bot, at('interactions'), `dialog '${dialog.name}' has no interactions`));
