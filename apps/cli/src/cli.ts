@@ -2,6 +2,7 @@ import { BottangoError } from '@bottango/core';
 import { chatCommand, CHAT_USAGE } from './commands/chat.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { evalCommand, EVAL_USAGE } from './commands/eval.js';
+import { evalRoutingCommand, EVAL_ROUTING_USAGE } from './commands/eval-routing.js';
 import { routeCommand, ROUTE_USAGE } from './commands/route.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { testCommand, TEST_USAGE } from './commands/test.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   run: { run: runCommand, summary: 'send the lines of a file as user messages and print every event' },
   test: { run: testCommand, summary: 'run conversation scenario files' },
   eval: { run: evalCommand, summary: 'evaluate an intent matcher on a JSONL dataset' },
+  'eval-routing': { run: evalRoutingCommand, summary: 'measure routing across many bots (one per domain) on a JSONL dataset' },
   route: { run: routeCommand, summary: 'show which bot and dialog of a group would take a text' },
   check: { run: checkCommand, summary: 'validate bots and check bot groups for overlaps' },
 };
@@ -24,7 +26,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
+${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 

@@ -5,15 +5,15 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** The routing report as readable text (for a terminal). */
 export function formatRoutingReport(report: RoutingReport): string {
   const lines = [
-    `Routing evaluation (${report.mode} mode): ${report.dataset} with ${report.domainsFile}`,
+    `Routing evaluation (${report.mode} mode${report.otherDomainsPhrasesPerIntent > 0 ? `, other-domains intent of ${report.otherDomainsPhrasesPerIntent} phrases per intent` : ''}): ${report.dataset} with ${report.domainsFile}`,
     `  ${report.bots} domain bots + concierge, ${report.intents} intents, ${report.trainExamples} training examples`,
-    `  ${report.inScope} in-scope and ${report.outOfScope} out-of-scope test utterances, each the first message of a new conversation`,
+    `  ${report.inScope} in-scope and ${report.outOfScope} out-of-scope ${report.split} utterances, each the first message of a new conversation`,
     '',
     `  routing accuracy   ${pct(report.routingAccuracy)}   (right bot and right dialog)`,
     `  right bot          ${pct(report.botAccuracy)}`,
     `  seamless           ${pct(report.seamless)}   (of correct routes: dialog started straight after the transfer)`,
   ];
-  if (report.oosKept !== undefined) lines.push(`  oos kept           ${pct(report.oosKept)}   (out-of-scope utterances left in the concierge's fallback)`);
+  if (report.oosKept !== undefined) lines.push(`  oos kept           ${pct(report.oosKept)}   (out-of-scope utterances left in the concierge's fallback)`, `  oos fallback       ${pct(report.oosFallback ?? 0)}   (out-of-scope utterances ending in any bot's fallback)`);
   lines.push(
     `  latency            p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms per message`,
     `  load               ${report.loadSeconds.toFixed(2)} s (build and train every bot)`,

@@ -12,8 +12,12 @@ export interface RoutingEvalOptions {
   readonly mode: RoutingMode;
   /** Label of out-of-scope examples. Default `oos`. */
   readonly outOfScopeIntent?: string;
+  /** See `RoutingBotsOptions.otherDomainsPhrasesPerIntent`. Default 0 (off). */
+  readonly otherDomainsPhrasesPerIntent?: number;
   /** Where the natural matcher saves and reuses trained models. Default: none (every bot is trained). */
   readonly cacheDir?: string;
+  /** Split whose utterances are routed. Default `test`; use `val` to choose options without looking at test. */
+  readonly split?: 'test' | 'val';
   /** Messages sent (train phrases, new conversations, not measured) before measuring. Default 200. */
   readonly warmUp?: number;
   /** `load`: bots trained, `route`: test utterances sent. */
@@ -38,13 +42,17 @@ export interface RoutingReport {
   readonly dataset: string;
   readonly domainsFile: string;
   readonly mode: RoutingMode;
+  /** The split routed (`test` unless asked otherwise). */
+  readonly split: 'test' | 'val';
+  /** Train phrases per other-domain intent in each domain bot's negative intent (0: none). */
+  readonly otherDomainsPhrasesPerIntent: number;
   /** Domain bots (the concierge not counted). */
   readonly bots: number;
   readonly intents: number;
   readonly trainExamples: number;
-  /** In-scope test utterances sent. */
+  /** In-scope utterances sent (of the routed split). */
   readonly inScope: number;
-  /** Out-of-scope test utterances sent (0 when the data has none). */
+  /** Out-of-scope utterances sent (0 when the data has none). */
   readonly outOfScope: number;
   /** In-scope utterances whose conversation ended in the intent's bot with the intent's dialog started. */
   readonly routingAccuracy: number;
@@ -54,6 +62,8 @@ export interface RoutingReport {
   readonly seamless: number;
   /** Share of out-of-scope utterances that stayed with the concierge and reached its fallback. Absent without out-of-scope data. */
   readonly oosKept?: number;
+  /** Share of out-of-scope utterances that ended in a fallback of any bot (the concierge's or a receiver's). Absent without out-of-scope data. */
+  readonly oosFallback?: number;
   /** `runtime.send` latency of one test utterance (a new conversation's first message, routing and transfer included), after a warm-up. */
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -109,11 +119,16 @@ function quantile(sorted: Float64Array, q: number): number {
  */
 export async function evaluateRouting(options: RoutingEvalOptions): Promise<RoutingReport> {
   const [dataset, domains] = await Promise.all([loadIntentDataset(options.datasetFile), loadRoutingDomains(options.domainsFile)]);
-  const generated: RoutingBots = buildRoutingBots(dataset, domains, { mode: options.mode, ...(options.outOfScopeIntent === undefined ? {} : { outOfScopeIntent: options.outOfScopeIntent }) });
+  const generated: RoutingBots = buildRoutingBots(dataset, domains, {
+    mode: options.mode,
+    ...(options.outOfScopeIntent === undefined ? {} : { outOfScopeIntent: options.outOfScopeIntent }),
+    ...(options.otherDomainsPhrasesPerIntent === undefined ? {} : { otherDomainsPhrasesPerIntent: options.otherDomainsPhrasesPerIntent }),
+  });
   const oos = generated.outOfScopeIntent;
-  const test = dataset.examples.filter((e) => e.split === 'test');
+  const split = options.split ?? 'test';
+  const test = dataset.examples.filter((e) => e.split === split);
   const train = dataset.examples.filter((e) => e.split === 'train' && e.intent !== oos);
-  if (test.length === 0) throw new BottangoError(BottangoErrorCode.InvalidDataset, 'dataset has no test examples to route', { where: dataset.file });
+  if (test.length === 0) throw new BottangoError(BottangoErrorCode.InvalidDataset, `dataset has no ${split} examples to route`, { where: dataset.file });
 
   const domainBots = generated.bots.filter((b) => b.id !== generated.conciergeId);
   const trainedBots = generated.bots.filter((b) => b.intents.length > 0).map((b) => b.id);
@@ -156,6 +171,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
     let seamless = 0;
     let outOfScope = 0;
     let kept = 0;
+    let oosFellBack = 0;
     for (let i = 0; i < test.length; i++) {
       const example = test[i] as IntentExample;
       const t0 = performance.now();
@@ -165,6 +181,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       if (example.intent === oos) {
         outOfScope++;
         if (outcome.botId === generated.conciergeId && outcome.fellBack) kept++;
+        if (outcome.fellBack) oosFellBack++;
       } else {
         inScope++;
         const expectedBot = generated.botOfIntent.get(example.intent) as string;
@@ -189,6 +206,8 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       dataset: dataset.file,
       domainsFile: domains.file,
       mode: options.mode,
+      split,
+      otherDomainsPhrasesPerIntent: options.otherDomainsPhrasesPerIntent ?? 0,
       bots: domainBots.length,
       intents: generated.botOfIntent.size,
       trainExamples: train.length,
@@ -197,7 +216,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       routingAccuracy: inScope > 0 ? correct / inScope : 0,
       botAccuracy: inScope > 0 ? rightBot / inScope : 0,
       seamless: correct > 0 ? seamless / correct : 0,
-      ...(outOfScope > 0 ? { oosKept: kept / outOfScope } : {}),
+      ...(outOfScope > 0 ? { oosKept: kept / outOfScope, oosFallback: oosFellBack / outOfScope } : {}),
       p50Ms: quantile(latencies, 0.5),
       p99Ms: quantile(latencies, 0.99),
       loadSeconds,

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BottangoError } from '@bottango/core';
+import { ROUTING_MODES, evaluateRouting, formatRoutingReport, type RoutingMode } from '@bottango/eval';
+import type { CliCommand, CliIO } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export const EVAL_ROUTING_USAGE = `bottango eval-routing --dataset <file.jsonl> --domains <file.json> --mode group|intent|message [--other-domains <n>] [--split test|val] [--json]
+  Builds one bot per domain of <file.json> ({"<domain>": ["<intent>", ...]}), each intent a dialog trained on the dataset's
+  train split, plus a concierge, and sends every test utterance to the concierge as the first message of a new conversation.
+  --mode group     all bots in one collaborative group, the concierge owns no intents: automatic transfers
+  --mode intent    the concierge owns every intent and transfers with the intent ID in the Tango Context
+  --mode message   the concierge owns one intent per domain and transfers with the user message only
+  --other-domains  give each domain bot a negative intent (no dialog) trained on <n> phrases of every other domain's intents
+  --split          route the val split instead of test (to choose options without looking at test)
+  The "oos" intent is never a bot intent. --json prints one JSON object (routingAccuracy, seamless, oosKept, p50Ms, p99Ms, loadSeconds, ...).`;
+
+function progressLine(io: CliIO): { update(label: string, done: number, total: number): void; clear(): void } {
+  let last = '';
+  return {
+    update(label, done, total) {
+      const line = `${label} ${done}/${total}`;
+      if (line !== last) io.stderr.write(`\r${line.padEnd(last.length)}`);
+      last = line;
+    },
+    clear() {
+      if (last !== '') io.stderr.write(`\r${' '.repeat(last.length)}\r`);
+      last = '';
+    },
+  };
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  let values: { dataset?: string | undefined; domains?: string | undefined; mode?: string | undefined; 'other-domains'?: string | undefined; split?: string | undefined; json?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        dataset: { type: 'string' },
+        domains: { type: 'string' },
+        mode: { type: 'string' },
+        'other-domains': { type: 'string' },
+        split: { type: 'string', default: 'test' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(`eval-routing: ${(error as Error).message}`, EVAL_ROUTING_USAGE);
+  }
+  if (!values.dataset) throw new UsageError('eval-routing: --dataset <file.jsonl> is required', EVAL_ROUTING_USAGE);
+  if (!values.domains) throw new UsageError('eval-routing: --domains <file.json> is required', EVAL_ROUTING_USAGE);
+  if (!values.mode) throw new UsageError(`eval-routing: --mode is required (${ROUTING_MODES.join(', ')})`, EVAL_ROUTING_USAGE);
+  if (!(ROUTING_MODES as readonly string[]).includes(values.mode)) {
+    throw new UsageError(`eval-routing: --mode must be one of ${ROUTING_MODES.join(', ')}, got "${values.mode}"`, EVAL_ROUTING_USAGE);
+  }
+  const split = values.split ?? 'test';
+  if (split !== 'test' && split !== 'val') throw new UsageError(`eval-routing: --split must be test or val, got "${split}"`, EVAL_ROUTING_USAGE);
+  const otherRaw = values['other-domains'];
+  const otherDomains = otherRaw === undefined ? 0 : Number(otherRaw);
+  if (!Number.isInteger(otherDomains) || otherDomains < 0) throw new UsageError(`eval-routing: --other-domains must be an integer ≥ 0, got "${otherRaw}"`, EVAL_ROUTING_USAGE);
+
+  const bar = io.interactive ? progressLine(io) : undefined;
+  let report;
+  try {
+    report = await evaluateRouting({
+      datasetFile: resolve(io.cwd, values.dataset),
+      domainsFile: resolve(io.cwd, values.domains),
+      mode: values.mode as RoutingMode,
+      split,
+      otherDomainsPhrasesPerIntent: otherDomains,
+      onProgress: (phase, done, total) => bar?.update(phase === 'load' ? 'training bots' : 'routing', done, total),
+    });
+  } finally {
+    bar?.clear();
+  }
+  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatRoutingReport(report));
+  return 0;
+}
+
+export const evalRoutingCommand: CliCommand = async (args, io) => {
+  try {
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`bottango ${error.message}\n\n${error.usage}\n`);
+      return 2;
+    }
+    if (BottangoError.is(error, 'INVALID_DATASET')) {
+      io.stderr.write(`bottango eval-routing: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+};
