@@ -5,7 +5,7 @@ import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
 import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
 
 export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 /** First line of a model file (JSON). The body that follows is checked against `bodySha256`. */
 export interface ModelFileHeader {
@@ -22,27 +22,32 @@ export interface ModelFileHeader {
 interface ModelMeta {
   readonly classIds: readonly string[];
   readonly outOfScopeIds: readonly string[];
-  readonly vocabulary: readonly string[];
+  readonly featureCount: number;
   readonly featureOptions: TextFeatureOptions;
   readonly calibration: ConfidenceCalibration;
+  readonly trainingExamples: number;
 }
 
 export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function floatBytes(array: Float32Array): Buffer {
+function bytesOf(array: Float32Array | Int32Array | Int8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** Serialises a classifier: header line, then `u32 metaLength`, meta JSON, then the float arrays. */
+/**
+ * Serialises a classifier: header line, then `u32 metaLength`, meta JSON, then (little-endian) feature hashes (i32),
+ * feature weights (f32), class bias (f32), row scales (f32) and the int8 weights (feature-major).
+ */
 export function encodeModel(classifier: NaturalIntentClassifier, dataHash: string, optionsHash: string): Buffer {
   const meta: ModelMeta = {
     classIds: classifier.classIds,
     outOfScopeIds: classifier.outOfScopeIds,
-    vocabulary: classifier.featurizer.vocabulary,
+    featureCount: classifier.featurizer.size,
     featureOptions: classifier.featurizer.options,
     calibration: classifier.calibration,
+    trainingExamples: classifier.trainingExamples,
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
   const metaLength = Buffer.alloc(4);
@@ -50,9 +55,11 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
   const body = Buffer.concat([
     metaLength,
     metaBytes,
-    floatBytes(classifier.featurizer.featureWeights),
-    floatBytes(classifier.model.bias),
-    floatBytes(classifier.model.weights),
+    bytesOf(classifier.featurizer.hashes),
+    bytesOf(classifier.featurizer.featureWeights),
+    bytesOf(classifier.model.bias),
+    bytesOf(classifier.model.rowScale),
+    bytesOf(classifier.model.weights),
   ]);
   const header: ModelFileHeader = {
     format: MODEL_FORMAT_NAME,
@@ -99,21 +106,25 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const metaLength = body.readUInt32LE(0);
     const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as ModelMeta;
     let offset = 4 + metaLength;
-    const take = (count: number): Float32Array => {
-      const bytes = body.subarray(offset, offset + count * 4);
-      if (bytes.length !== count * 4) throw new Error(`body ends early at byte ${offset}`);
-      offset += count * 4;
-      const out = new Float32Array(count);
+    const take = <T extends Float32Array | Int32Array | Int8Array>(Type: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }, count: number): T => {
+      const byteLength = count * Type.BYTES_PER_ELEMENT;
+      const bytes = body.subarray(offset, offset + byteLength);
+      if (bytes.length !== byteLength) throw new Error(`body ends early at byte ${offset}`);
+      offset += byteLength;
+      const out = new Type(count);
       new Uint8Array(out.buffer).set(bytes);
       return out;
     };
-    const featureCount = meta.vocabulary.length;
+    const featureCount = meta.featureCount;
     const classCount = meta.classIds.length;
-    const featureWeights = take(featureCount);
-    const bias = take(classCount);
-    const weights = take(featureCount * classCount);
-    const featurizer = new TextFeaturizer(meta.featureOptions, meta.vocabulary, featureWeights);
-    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, weights, bias), meta.classIds, meta.outOfScopeIds, meta.calibration);
+    const hashes = take(Int32Array, featureCount);
+    const featureWeights = take(Float32Array, featureCount);
+    const bias = take(Float32Array, classCount);
+    const rowScale = take(Float32Array, featureCount);
+    const weights = take(Int8Array, featureCount * classCount);
+    if (offset !== body.length) throw new Error(`${body.length - offset} bytes left after the weights`);
+    const featurizer = new TextFeaturizer(meta.featureOptions, hashes, featureWeights);
+    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples);
   } catch (cause) {
     throw formatError(where, 'model body cannot be decoded', {}, cause);
   }

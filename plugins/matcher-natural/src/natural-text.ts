@@ -21,8 +21,35 @@ const porterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') 
 /** Splits on anything that is not a letter, digit or apostrophe (Unicode-aware, unlike natural's aggressive tokenizer). */
 const wordTokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}']+/u });
 
+/** Lower-cased words; outer apostrophes and a possessive `'s` are dropped ("month's" → "month"). */
 export function tokenizeWords(text: string): string[] {
-  return wordTokenizer.tokenize(text.toLowerCase()).map((t) => t.replace(/^'+|'+$/g, '')).filter((t) => t.length > 0);
+  const tokens = wordTokenizer.tokenize(text.toLowerCase());
+  const words: string[] = [];
+  for (const token of tokens) {
+    const word = token.indexOf("'") < 0 ? token : token.replace(/^'+|'+$/g, '').replace(/'s$/, '');
+    if (word.length > 0) words.push(word);
+  }
+  return words;
+}
+
+/**
+ * Function words and chat filler ("please", "tell me", "i would like"): they carry no evidence for an intent, so the
+ * confidence does not count them when it asks how much of the text the model knows.
+ */
+const STOP_WORDS = new Set(
+  (
+    'a an the i me my mine myself you your yours yourself we us our ours he him his she her it its they them their ' +
+    'this that these those is are was were be been being am do does did doing done have has had having ' +
+    'can could would should will shall may might must to of in on at for with from by about as into onto than ' +
+    'and or but if then so not what which who whom whose when where why how there here please want wanna need ' +
+    'let tell know get got like much many some any all just also very too really more most other up out again ' +
+    'now still okay ok thanks thank hi hey hello yes no every each few both own same such only several another ' +
+    'something anything nothing everything someone anyone somebody anybody one'
+  ).split(' '),
+);
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
 }
 
 export function porterStem(token: string): string {

@@ -1,4 +1,4 @@
-import type { SparseVector } from './text-features.js';
+import type { SparseMatrix } from './text-features.js';
 
 export interface SoftmaxTrainingOptions {
   readonly epochs: number;
@@ -11,29 +11,28 @@ export interface SoftmaxTrainingOptions {
 
 export const DEFAULT_SOFTMAX_TRAINING_OPTIONS: SoftmaxTrainingOptions = { epochs: 8, learningRate: 4, l2: 1e-5, seed: 1 };
 
-/** Multinomial logistic regression on sparse vectors. Weights are feature-major: row f holds the C class weights. */
+/**
+ * Multinomial logistic regression on sparse vectors, trained in float32 and kept as int8 weights with one scale per
+ * feature row. Weights are feature-major: row f holds the C class weights of feature f.
+ */
 export class SoftmaxModel {
   constructor(
     readonly classCount: number,
-    readonly weights: Float32Array,
+    /** Quantised weights: weight(f, c) = rowScale[f] × weights[f × C + c]. */
+    readonly weights: Int8Array,
+    readonly rowScale: Float32Array,
     readonly bias: Float32Array,
   ) {}
 
-  static train(
-    vectors: readonly SparseVector[],
-    labels: Int32Array,
-    classCount: number,
-    featureCount: number,
-    options: SoftmaxTrainingOptions,
-    onEpoch?: (epoch: number) => void,
-  ): SoftmaxModel {
+  static train(matrix: SparseMatrix, labels: Int32Array, classCount: number, featureCount: number, options: SoftmaxTrainingOptions, onEpoch?: (epoch: number) => void): SoftmaxModel {
     const C = classCount;
     const weights = new Float32Array(featureCount * C);
     const bias = new Float32Array(C);
-    const model = new SoftmaxModel(C, weights, bias);
-    const order = Int32Array.from(vectors.keys());
+    const order = new Int32Array(matrix.rows);
+    for (let i = 0; i < order.length; i++) order[i] = i;
     const random = mulberry32(options.seed);
     const probs = new Float64Array(C);
+    const { offsets, ids, values } = matrix;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -45,15 +44,21 @@ export class SoftmaxModel {
       const decay = 1 - lr * options.l2;
       for (let k = 0; k < order.length; k++) {
         const n = order[k] as number;
-        const x = vectors[n] as SparseVector;
         const y = labels[n] as number;
-        model.probabilities(x, probs, 1);
+        const from = offsets[n] as number;
+        const to = offsets[n + 1] as number;
+        for (let c = 0; c < C; c++) probs[c] = bias[c] as number;
+        for (let f = from; f < to; f++) {
+          const row = (ids[f] as number) * C;
+          const v = values[f] as number;
+          for (let c = 0; c < C; c++) probs[c] = (probs[c] as number) + v * (weights[row + c] as number);
+        }
+        softmaxInPlace(probs, C, 1);
         probs[y] = (probs[y] as number) - 1;
         let maxGrad = 0;
         for (let c = 0; c < C; c++) maxGrad = Math.max(maxGrad, Math.abs(probs[c] as number));
         if (maxGrad < 1e-3) continue;
-        const { ids, values } = x;
-        for (let f = 0; f < ids.length; f++) {
+        for (let f = from; f < to; f++) {
           const row = (ids[f] as number) * C;
           const step = lr * (values[f] as number);
           for (let c = 0; c < C; c++) weights[row + c] = (weights[row + c] as number) * decay - step * (probs[c] as number);
@@ -62,26 +67,39 @@ export class SoftmaxModel {
       }
       onEpoch?.(epoch + 1);
     }
-    return model;
+    return SoftmaxModel.quantise(weights, bias, C);
   }
 
-  /** Raw class scores (logits) into `out`. */
-  logits(x: SparseVector, out: Float64Array): void {
+  /** int8 weights with a per-row scale (max |w| / 127). */
+  static quantise(weights: Float32Array, bias: Float32Array, classCount: number): SoftmaxModel {
+    const C = classCount;
+    const rows = weights.length / C;
+    const q = new Int8Array(weights.length);
+    const scale = new Float32Array(rows);
+    for (let f = 0; f < rows; f++) {
+      const row = f * C;
+      let max = 0;
+      for (let c = 0; c < C; c++) max = Math.max(max, Math.abs(weights[row + c] as number));
+      if (max === 0) continue;
+      const s = max / 127;
+      scale[f] = s;
+      for (let c = 0; c < C; c++) q[row + c] = Math.round((weights[row + c] as number) / s);
+    }
+    return new SoftmaxModel(C, q, scale, bias);
+  }
+
+  /** Raw class scores (logits) of features `ids/values[0..length)` into `out`. */
+  logits(ids: Int32Array, values: Float32Array, length: number, out: Float64Array): void {
     const C = this.classCount;
-    const { weights, bias } = this;
+    const { weights, bias, rowScale } = this;
     for (let c = 0; c < C; c++) out[c] = bias[c] as number;
-    const { ids, values } = x;
-    for (let f = 0; f < ids.length; f++) {
-      const row = (ids[f] as number) * C;
-      const v = values[f] as number;
+    for (let f = 0; f < length; f++) {
+      const id = ids[f] as number;
+      const v = (values[f] as number) * (rowScale[id] as number);
+      if (v === 0) continue;
+      const row = id * C;
       for (let c = 0; c < C; c++) out[c] = (out[c] as number) + v * (weights[row + c] as number);
     }
-  }
-
-  /** Softmax of logits / temperature into `out`. */
-  probabilities(x: SparseVector, out: Float64Array, temperature: number): void {
-    this.logits(x, out);
-    softmaxInPlace(out, this.classCount, temperature);
   }
 }
 

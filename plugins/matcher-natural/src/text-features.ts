@@ -1,4 +1,5 @@
-import { porterStem, tokenizeWords } from './natural-text.js';
+import { FeatureCounter, FeatureIndex, hashBigram, hashCharNgram, hashWord } from './feature-hash.js';
+import { isStopWord, porterStem, tokenizeWords } from './natural-text.js';
 
 /** How text becomes features; part of the model (hashed into the model file header). */
 export interface TextFeatureOptions {
@@ -9,6 +10,8 @@ export interface TextFeatureOptions {
   readonly wordWeight: number;
   readonly bigramWeight: number;
   readonly charWeight: number;
+  /** Bigrams and character n-grams seen in fewer training texts than this are dropped (words are always kept). */
+  readonly minDocumentFrequency: number;
 }
 
 export const DEFAULT_TEXT_FEATURE_OPTIONS: TextFeatureOptions = {
@@ -17,165 +20,184 @@ export const DEFAULT_TEXT_FEATURE_OPTIONS: TextFeatureOptions = {
   wordWeight: 1,
   bigramWeight: 0.7,
   charWeight: 0.5,
+  minDocumentFrequency: 5,
 };
 
 const GROUP_WORD = 0;
 const GROUP_BIGRAM = 1;
 const GROUP_CHAR = 2;
 
-/** Feature strings of one word, without the bigrams (which need the neighbour). */
-function wordFeatureKeys(word: string, stem: string, options: TextFeatureOptions): string[] {
-  const keys = [`w:${stem}`];
-  if (options.charNgramMin > 0) {
-    const padded = `<${word}>`;
-    for (let n = options.charNgramMin; n <= options.charNgramMax; n++) {
-      for (let i = 0; i + n <= padded.length; i++) keys.push(`c:${padded.slice(i, i + n)}`);
-    }
+/** Calls `emit(hash, group)` for every feature of `<word>` except bigrams: the stem, then character n-grams. */
+function forEachWordFeature(word: string, wordHash: number, options: TextFeatureOptions, emit: (hash: number, group: number) => void): void {
+  emit(wordHash, GROUP_WORD);
+  if (options.charNgramMin <= 0) return;
+  const paddedLength = word.length + 2;
+  for (let n = options.charNgramMin; n <= options.charNgramMax; n++) {
+    for (let i = 0; i + n <= paddedLength; i++) emit(hashCharNgram(word, i, n), GROUP_CHAR);
   }
-  return keys;
 }
 
-function groupOf(key: string): number {
-  return key.charCodeAt(0) === 119 /* w */ ? GROUP_WORD : key.charCodeAt(0) === 98 /* b */ ? GROUP_BIGRAM : GROUP_CHAR;
-}
-
-/** A sparse, L2-normalised feature vector. */
-export interface SparseVector {
+/** Sparse rows in one block (CSR): row r is `ids/values[offsets[r] .. offsets[r+1])`. */
+export interface SparseMatrix {
+  readonly rows: number;
+  readonly offsets: Int32Array;
   readonly ids: Int32Array;
   readonly values: Float32Array;
 }
 
-export const EMPTY_VECTOR: SparseVector = { ids: new Int32Array(0), values: new Float32Array(0) };
-
-interface CachedWord {
-  readonly stem: string;
-  readonly knownStem: boolean;
-  readonly ids: readonly number[];
+/** What the featuriser knows about one word. */
+interface AnalysedWord {
+  readonly hash: number;
+  /** The stem is a training word. */
+  readonly known: boolean;
+  readonly stop: boolean;
+  /** Ids of the word's own features (stem, character n-grams) that are in the vocabulary. */
+  readonly ids: Int32Array;
 }
 
 const WORD_CACHE_LIMIT = 50_000;
 
 /**
- * TF-IDF over stemmed words, stemmed bigrams and character n-grams, with a fixed vocabulary.
- * Word analyses are cached, so the stemmer runs once per distinct word.
+ * TF-IDF over stemmed words, stemmed bigrams and character n-grams, with a fixed vocabulary of feature hashes.
+ * Word analyses are cached and the result goes into reused typed arrays, so featurising a known text allocates only
+ * the tokenizer's word list. Not re-entrant: read `ids`/`values`/`length` before the next call.
  */
 export class TextFeaturizer {
-  private readonly index: Map<string, number>;
-  private readonly groupWeight: Float32Array;
-  private readonly stemCache = new Map<string, string>();
-  private readonly wordCache = new Map<string, CachedWord>();
+  readonly index: FeatureIndex;
+  private readonly wordCache = new Map<string, AnalysedWord>();
+  /** Scratch: count per feature id (zero between calls). */
+  private readonly counts: Float32Array;
+  /** The last text's features: `ids[0..length)`, `values[0..length)` (L2-normalised). */
+  ids: Int32Array = new Int32Array(64);
+  values: Float32Array = new Float32Array(64);
+  length = 0;
+  /** The last text's share of content words (not stop words) whose stem was seen in training; all words if none is. */
+  knownShare = 0;
 
   constructor(
     readonly options: TextFeatureOptions,
-    readonly vocabulary: readonly string[],
+    /** Feature hashes, in feature id order. */
+    readonly hashes: Int32Array,
     /** IDF × group weight, per feature id. */
     readonly featureWeights: Float32Array,
   ) {
-    this.index = new Map(vocabulary.map((key, i) => [key, i]));
-    this.groupWeight = Float32Array.from([options.wordWeight, options.bigramWeight, options.charWeight]);
+    this.index = new FeatureIndex(hashes);
+    this.counts = new Float32Array(hashes.length);
   }
 
   get size(): number {
-    return this.vocabulary.length;
+    return this.hashes.length;
   }
 
-  /** Builds the vocabulary and IDF weights from training texts. */
-  static fit(texts: readonly string[], options: TextFeatureOptions): TextFeaturizer {
-    const documentFrequency = new Map<string, number>();
-    const stemCache = new Map<string, string>();
-    for (const text of texts) {
-      for (const key of new Set(featureKeys(text, options, stemCache))) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
+  /** Builds the vocabulary and IDF weights from training texts, and returns their feature vectors. */
+  static fit(texts: readonly string[], options: TextFeatureOptions): { readonly featurizer: TextFeaturizer; readonly matrix: SparseMatrix } {
+    const counter = new FeatureCounter();
+    const stems = new Map<string, number>();
+    let t = 0;
+    const count = (hash: number, group: number): void => counter.add(hash, group, t);
+    for (; t < texts.length; t++) {
+      let previous: number | undefined;
+      for (const word of tokenizeWords(texts[t] as string)) {
+        let hash = stems.get(word);
+        if (hash === undefined) stems.set(word, (hash = hashWord(porterStem(word))));
+        forEachWordFeature(word, hash, options, count);
+        if (previous !== undefined) count(hashBigram(previous, hash), GROUP_BIGRAM);
+        previous = hash;
+      }
     }
-    const vocabulary = [...documentFrequency.keys()].sort();
-    const weights = new Float32Array(vocabulary.length);
-    const group = [options.wordWeight, options.bigramWeight, options.charWeight];
+    const groupWeight = [options.wordWeight, options.bigramWeight, options.charWeight];
+    const kept: number[] = [];
+    const weights: number[] = [];
     const n = texts.length;
-    vocabulary.forEach((key, i) => {
-      const idf = Math.log((n + 1) / ((documentFrequency.get(key) ?? 0) + 1)) + 1;
-      weights[i] = idf * (group[groupOf(key)] ?? 1);
+    counter.forEach((hash, df, group) => {
+      if (group !== GROUP_WORD && df < options.minDocumentFrequency) return;
+      kept.push(hash);
+      weights.push((Math.log((n + 1) / (df + 1)) + 1) * (groupWeight[group] ?? 1));
     });
-    return new TextFeaturizer(options, vocabulary, weights);
-  }
-
-  private stem(word: string): string {
-    let stem = this.stemCache.get(word);
-    if (stem === undefined) {
-      stem = porterStem(word);
-      if (this.stemCache.size >= WORD_CACHE_LIMIT) this.stemCache.clear();
-      this.stemCache.set(word, stem);
+    const featurizer = new TextFeaturizer(options, Int32Array.from(kept), Float32Array.from(weights));
+    // Two passes (lengths, then values) so the matrix is allocated once, at its exact size.
+    const offsets = new Int32Array(texts.length + 1);
+    for (let r = 0; r < texts.length; r++) offsets[r + 1] = (offsets[r] as number) + featurizer.featurize(texts[r] as string);
+    const total = offsets[texts.length] as number;
+    const ids = new Int32Array(total);
+    const values = new Float32Array(total);
+    for (let r = 0; r < texts.length; r++) {
+      const length = featurizer.featurize(texts[r] as string);
+      ids.set(featurizer.ids.subarray(0, length), offsets[r]);
+      values.set(featurizer.values.subarray(0, length), offsets[r]);
     }
-    return stem;
+    return { featurizer, matrix: { rows: texts.length, offsets, ids, values } };
   }
 
-  private analyse(word: string): CachedWord {
-    let cached = this.wordCache.get(word);
-    if (cached === undefined) {
-      const stem = this.stem(word);
-      const ids: number[] = [];
-      for (const key of wordFeatureKeys(word, stem, this.options)) {
-        const id = this.index.get(key);
-        if (id !== undefined) ids.push(id);
-      }
-      cached = { stem, ids, knownStem: this.index.has(`w:${stem}`) };
+  private analyse(word: string): AnalysedWord {
+    let analysed = this.wordCache.get(word);
+    if (analysed === undefined) {
+      const hash = hashWord(porterStem(word));
+      const found: number[] = [];
+      forEachWordFeature(word, hash, this.options, (h) => {
+        const id = this.index.get(h);
+        if (id >= 0) found.push(id);
+      });
+      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found) };
       if (this.wordCache.size >= WORD_CACHE_LIMIT) this.wordCache.clear();
-      this.wordCache.set(word, cached);
+      this.wordCache.set(word, analysed);
     }
-    return cached;
+    return analysed;
   }
 
-  vectorize(text: string): SparseVector {
-    return this.vectorizeWithCoverage(text).vector;
-  }
-
-  /** The vector, and the share of the text's words whose stem the vocabulary knows. */
-  vectorizeWithCoverage(text: string): { readonly vector: SparseVector; readonly knownWordShare: number } {
-    const words = tokenizeWords(text);
-    if (words.length === 0) return { vector: EMPTY_VECTOR, knownWordShare: 0 };
-    const counts = new Map<number, number>();
-    let previous: string | undefined;
-    let known = 0;
-    for (const word of words) {
-      const analysed = this.analyse(word);
-      if (analysed.knownStem) known++;
-      for (const id of analysed.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-      if (previous !== undefined) {
-        const id = this.index.get(`b:${previous} ${analysed.stem}`);
-        if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  private add(id: number): void {
+    const counts = this.counts;
+    const c = counts[id] as number;
+    if (c === 0) {
+      if (this.length === this.ids.length) {
+        const ids = new Int32Array(this.length * 2);
+        ids.set(this.ids);
+        this.ids = ids;
+        this.values = new Float32Array(this.length * 2);
       }
-      previous = analysed.stem;
+      this.ids[this.length++] = id;
     }
-    const ids = new Int32Array(counts.size);
-    const values = new Float32Array(counts.size);
+    counts[id] = c + 1;
+  }
+
+  /** Featurises `text` into `ids`/`values`/`length` and sets `knownShare`; returns the number of features. */
+  featurize(text: string): number {
+    this.length = 0;
+    const words = tokenizeWords(text);
+    let content = 0;
+    let knownContent = 0;
+    let known = 0;
+    let previous = 0;
+    for (let w = 0; w < words.length; w++) {
+      const analysed = this.analyse(words[w] as string);
+      if (analysed.known) known++;
+      if (!analysed.stop) {
+        content++;
+        if (analysed.known) knownContent++;
+      }
+      const ids = analysed.ids;
+      for (let k = 0; k < ids.length; k++) this.add(ids[k] as number);
+      if (w > 0) {
+        const id = this.index.get(hashBigram(previous, analysed.hash));
+        if (id >= 0) this.add(id);
+      }
+      previous = analysed.hash;
+    }
+    this.knownShare = content > 0 ? knownContent / content : words.length > 0 ? known / words.length : 0;
+    const { counts, featureWeights, ids, values } = this;
     let norm = 0;
-    let k = 0;
-    for (const [id, count] of counts) {
-      const value = (1 + Math.log(count)) * (this.featureWeights[id] ?? 0);
-      ids[k] = id;
+    for (let k = 0; k < this.length; k++) {
+      const id = ids[k] as number;
+      const c = counts[id] as number;
+      counts[id] = 0;
+      const value = (c === 1 ? 1 : 1 + Math.log(c)) * (featureWeights[id] as number);
       values[k] = value;
       norm += value * value;
-      k++;
     }
     if (norm > 0) {
       const inv = 1 / Math.sqrt(norm);
-      for (let i = 0; i < values.length; i++) values[i] = (values[i] ?? 0) * inv;
+      for (let k = 0; k < this.length; k++) values[k] = (values[k] as number) * inv;
     }
-    return { vector: { ids, values }, knownWordShare: known / words.length };
+    return this.length;
   }
-}
-
-/** Every feature string of a text (training side: no vocabulary yet). */
-function featureKeys(text: string, options: TextFeatureOptions, stemCache: Map<string, string>): string[] {
-  const keys: string[] = [];
-  let previous: string | undefined;
-  for (const word of tokenizeWords(text)) {
-    let stem = stemCache.get(word);
-    if (stem === undefined) {
-      stem = porterStem(word);
-      stemCache.set(word, stem);
-    }
-    keys.push(...wordFeatureKeys(word, stem, options));
-    if (previous !== undefined) keys.push(`b:${previous} ${stem}`);
-    previous = stem;
-  }
-  return keys;
 }

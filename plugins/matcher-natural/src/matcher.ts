@@ -1,0 +1,6 @@
+/**
+ * The matcher without the inversify module: `@bottango/matcher-natural/matcher`, for tools (benchmarks, scripts)
+ * that train and classify directly and should not load the DI container.
+ */
+export { NaturalIntentMatcher, trainingDataHash, type NaturalIntentMatcherOptions } from './natural-intent-matcher.js';
+export { NaturalIntentClassifier, DEFAULT_CONFIDENCE_CALIBRATION, type ConfidenceCalibration } from './natural-intent-classifier.js';

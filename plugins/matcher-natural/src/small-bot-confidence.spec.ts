@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIDENCE_THRESHOLDS, type IntentDefinition } from '@bottango/core';
+import { NaturalIntentMatcher } from './index.js';
+
+/** The demo billing bot's intents (apps/demo/bots/billing.yaml): four intents, 8–10 phrases each. */
+const BILLING: readonly IntentDefinition[] = [
+  {
+    id: 'billing.refund',
+    name: 'refund',
+    trainingPhrases: [
+      'i want a refund',
+      'i would like my money back',
+      'can you refund my order',
+      'please reimburse me',
+      'refund the last purchase',
+      'how do i get a refund',
+      'i was charged for something i returned',
+      'give me back what i paid',
+      'i need a refund for a damaged item',
+      'request a refund',
+    ],
+  },
+  {
+    id: 'billing.invoice',
+    name: 'invoice copy',
+    trainingPhrases: [
+      'send me a copy of my invoice',
+      'where can i find my invoice',
+      'i need my invoice for last month',
+      'can i get a receipt',
+      'download my bill',
+      'i have a question about my invoice',
+      'email me the invoice',
+      'my invoice is missing',
+      'show me my latest bill',
+      'i need the receipt for my records',
+    ],
+  },
+  {
+    id: 'billing.balance',
+    name: 'account balance',
+    trainingPhrases: [
+      'what is my balance',
+      'how much do i owe',
+      'what is the amount due',
+      'check my account balance',
+      'how much is outstanding on my account',
+      'tell me my current balance',
+      'do i have anything left to pay',
+      'what do i still owe you',
+    ],
+  },
+  {
+    id: 'billing.payment_method',
+    name: 'update payment method',
+    trainingPhrases: [
+      'change my credit card',
+      'update my payment method',
+      'i got a new card',
+      'use a different card for payments',
+      'my card expired',
+      'switch to paying by bank transfer',
+      'replace the card on file',
+      'add a new payment card',
+    ],
+  },
+];
+
+describe('confidence on a small bot', () => {
+  it('keeps text the bot has no words for below GOOD, even when the softmax is sure', async () => {
+    const classifier = await new NaturalIntentMatcher().train(BILLING);
+    for (const text of ['what is the weather like on mars tomorrow', 'let me talk to a human', 'what time is it', 'book a flight to paris', 'i need help']) {
+      const best = classifier.classify(text).ranked[0];
+      expect(best?.score ?? 0, text).toBeLessThan(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
+  it('still gives typical paraphrases their intent at GOOD or better', async () => {
+    const classifier = await new NaturalIntentMatcher().train(BILLING);
+    for (const [text, intent] of [
+      ['how much do I still owe you', 'billing.balance'],
+      ['I would like my money back please', 'billing.refund'],
+      ["send me last month's invoice", 'billing.invoice'],
+      ['my credit card expired, can I use a new one', 'billing.payment_method'],
+    ] as const) {
+      const best = classifier.classify(text).ranked[0];
+      expect({ text, intent: best?.intentId }).toEqual({ text, intent });
+      expect(best?.score ?? 0, text).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
+  it('ranks every intent even when the scores are 0 (the best guess stays first)', async () => {
+    const classifier = await new NaturalIntentMatcher().train(BILLING);
+    const { ranked } = classifier.classify('what is the weather like on mars tomorrow');
+    expect(ranked.map((s) => s.intentId).sort()).toEqual(BILLING.map((i) => i.id).sort());
+    expect(ranked.every((s) => s.score < CONFIDENCE_THRESHOLDS.GOOD)).toBe(true);
+  });
+});
