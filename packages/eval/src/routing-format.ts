@@ -11,6 +11,7 @@ export function formatRoutingReport(report: RoutingReport): string {
     '',
     `  routing accuracy   ${pct(report.routingAccuracy)}   (right bot and right dialog)`,
     `  right bot          ${pct(report.botAccuracy)}`,
+    `  in-scope fallback  ${pct(report.inScopeFallback)}   (no bot took the utterance)`,
     `  seamless           ${pct(report.seamless)}   (of correct routes: dialog started straight after the transfer)`,
   ];
   if (report.oosKept !== undefined) lines.push(`  oos kept           ${pct(report.oosKept)}   (out-of-scope utterances left in the concierge's fallback)`, `  oos fallback       ${pct(report.oosFallback ?? 0)}   (out-of-scope utterances ending in any bot's fallback)`);

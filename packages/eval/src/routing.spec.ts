@@ -146,6 +146,7 @@ describe('evaluateRouting', () => {
     expect(report).toMatchObject({ mode, bots: 3, intents: 6, trainExamples: 60, inScope: 12, outOfScope: 2 });
     expect(report.routingAccuracy).toBe(1);
     expect(report.botAccuracy).toBe(1);
+    expect(report.inScopeFallback).toBe(0);
     expect(report.seamless).toBe(1);
     expect(report.split).toBe('test');
     expect(report.oosKept).toBeLessThanOrEqual(report.oosFallback ?? 0);

@@ -58,6 +58,8 @@ export interface RoutingReport {
   readonly routingAccuracy: number;
   /** In-scope utterances whose conversation ended in the right bot, whatever dialog started. */
   readonly botAccuracy: number;
+  /** In-scope utterances that ended in a fallback (no bot took them at GOOD or better): lost rather than misrouted. */
+  readonly inScopeFallback: number;
   /** Of the correct routes, the share where the receiver started the dialog straight after the transfer (no question, disambiguation or fallback first). */
   readonly seamless: number;
   /** Share of out-of-scope utterances that stayed with the concierge and reached its fallback. Absent without out-of-scope data. */
@@ -168,6 +170,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
     let inScope = 0;
     let correct = 0;
     let rightBot = 0;
+    let lost = 0;
     let seamless = 0;
     let outOfScope = 0;
     let kept = 0;
@@ -188,6 +191,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
         const domain = perDomain.get(expectedBot) as { utterances: number; correct: number };
         domain.utterances++;
         if (outcome.botId === expectedBot) rightBot++;
+        if (outcome.fellBack) lost++;
         if (outcome.botId === expectedBot && outcome.dialogs.includes(example.intent)) {
           correct++;
           domain.correct++;
@@ -215,6 +219,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       outOfScope,
       routingAccuracy: inScope > 0 ? correct / inScope : 0,
       botAccuracy: inScope > 0 ? rightBot / inScope : 0,
+      inScopeFallback: inScope > 0 ? lost / inScope : 0,
       seamless: correct > 0 ? seamless / correct : 0,
       ...(outOfScope > 0 ? { oosKept: kept / outOfScope, oosFallback: oosFellBack / outOfScope } : {}),
       p50Ms: quantile(latencies, 0.5),

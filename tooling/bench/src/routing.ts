@@ -1,0 +1,110 @@
+/**
+ * Routing benchmark: CLINC150 as ten bots (one per domain) plus a concierge, in the three ways a conversation can reach
+ * the right bot — group (automatic transfers), intent (manual transfer with the intent ID), message (manual transfer with
+ * the user message only). Every test utterance is the first message of a new conversation, through the real runtime.
+ * Each run is its own child process, so load time, heap and latency are its own.
+ * Run: `pnpm bench routing` (or `node --expose-gc tooling/bench/dist/routing.js`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluateRouting, type RoutingMode, type RoutingReport } from '@bottango/eval';
+import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DATASETS_DIR = process.env['BOTTANGO_DATASETS'] ?? resolve(here, '../../../../shared/datasets');
+const DATASET = resolve(DATASETS_DIR, 'clinc150/clinc150.jsonl');
+const DOMAINS = resolve(DATASETS_DIR, 'clinc150/domains.json');
+
+const TARGETS = { routingAccuracy: 0.92, oosKept: 0.55, p99Ms: 5 } as const;
+/** Sizes of the other-domains negative intent tried on the val split; the best routing accuracy on val is used on test. */
+const OTHER_DOMAINS_CANDIDATES = [2, 5, 10, 20] as const;
+
+interface Run {
+  readonly mode: RoutingMode;
+  readonly otherDomains: number;
+  readonly split: 'test' | 'val';
+}
+
+function runChild(run: Run): RoutingReport {
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', JSON.stringify(run)], {
+    encoding: 'utf8',
+    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', NODE_NO_WARNINGS: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (result.status !== 0 || line === undefined) throw new Error(`routing bench: ${JSON.stringify(run)} failed (${result.status ?? result.signal}): ${result.stderr.slice(-2000)}`);
+  return JSON.parse(line.slice('RESULT '.length)) as RoutingReport;
+}
+
+async function child(run: Run): Promise<RoutingReport> {
+  return evaluateRouting({ datasetFile: DATASET, domainsFile: DOMAINS, mode: run.mode, split: run.split, otherDomainsPhrasesPerIntent: run.otherDomains, warmUp: 500 });
+}
+
+const f3 = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(3));
+const mark = (ok: boolean): string => (ok ? '✓' : '✗');
+
+const LABELS: Record<RoutingMode, string> = {
+  group: 'group (automatic transfer)',
+  intent: 'intent (manual, intent ID in Tango Context)',
+  message: 'message (manual, user message only)',
+};
+
+async function main(): Promise<void> {
+  if (!existsSync(DATASET) || !existsSync(DOMAINS)) throw new Error(`routing bench: ${DATASET} or ${DOMAINS} not found (set BOTTANGO_DATASETS)`);
+  process.stderr.write('routing: choosing the other-domains intent size for group mode on the val split…\n');
+  const onVal = OTHER_DOMAINS_CANDIDATES.map((n) => {
+    const r = runChild({ mode: 'group', otherDomains: n, split: 'val' });
+    process.stderr.write(`  val, ${n} phrases per intent: routing accuracy ${f3(r.routingAccuracy)}, oos kept ${f3(r.oosKept)}\n`);
+    return { n, accuracy: r.routingAccuracy, oosKept: r.oosKept };
+  });
+  const chosen = onVal.reduce((best, x) => (x.accuracy > best.accuracy ? x : best));
+
+  const runs: { label: string; run: Run }[] = [
+    { label: LABELS.group, run: { mode: 'group', otherDomains: 0, split: 'test' } },
+    { label: `group + other-domains intent (${chosen.n} phrases per intent, chosen on val)`, run: { mode: 'group', otherDomains: chosen.n, split: 'test' } },
+    { label: LABELS.intent, run: { mode: 'intent', otherDomains: 0, split: 'test' } },
+    { label: LABELS.message, run: { mode: 'message', otherDomains: 0, split: 'test' } },
+  ];
+  const table = [
+    '| mode | routing accuracy | right bot | in-scope → fallback | seamless | oos kept | oos → any fallback | p50 ms | p99 ms | load s | targets (acc ≥ 0.92, oos kept ≥ 0.55, p99 < 5 ms) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const { label, run } of runs) {
+    process.stderr.write(`routing: ${label}…\n`);
+    const r = runChild(run);
+    const targets = `${mark(r.routingAccuracy >= TARGETS.routingAccuracy)} ${mark((r.oosKept ?? 0) >= TARGETS.oosKept)} ${mark(r.p99Ms < TARGETS.p99Ms)}`;
+    table.push(
+      `| ${label} | ${f3(r.routingAccuracy)} | ${f3(r.botAccuracy)} | ${f3(r.inScopeFallback)} | ${f3(r.seamless)} | ${f3(r.oosKept)} | ${f3(r.oosFallback)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.loadSeconds.toFixed(2)} | ${targets} |`,
+    );
+    process.stderr.write(`${table[table.length - 1]}\n`);
+  }
+  const markdown = [
+    '## Routing across many bots: CLINC150 as ten bots + a concierge',
+    '',
+    `Command: \`pnpm bench routing\` (one run: \`bottango eval-routing --dataset <datasets>/clinc150/clinc150.jsonl --domains <datasets>/clinc150/domains.json --mode group|intent|message\`). ${machineLine()}.`,
+    'One bot per CLINC150 domain (15 intents, each a dialog, trained on the train split) and a concierge that takes every test',
+    'utterance (4,500 in-scope, 1,000 `oos`) as the first message of a new conversation, through the real runtime with the natural',
+    'matcher; `oos` is never a bot intent. *Routing accuracy*: the conversation ends in the intent\'s bot with the intent\'s dialog',
+    'started; *in-scope → fallback*: in-scope utterances no bot took (lost rather than misrouted). *Seamless*: of the correct routes, the receiver started the dialog straight after the transfer (no question, disambiguation or',
+    'fallback first). *oos kept*: `oos` utterances that stay with the concierge and reach its fallback; *oos → any fallback*: that',
+    'end in any bot\'s fallback. Latency is `runtime.send` of one utterance (routing and transfer included) after 500 warm-up',
+    'messages; load is `createRuntime` (building and training all eleven bots, no model cache).',
+    '',
+    ...table,
+    '',
+    `Other-domains intent: each domain bot gets one negative intent with no dialog, trained on N train phrases of every intent of the`,
+    `other nine domains (\`otherDomainsPhrasesPerIntent\`, CLI \`--other-domains N\`). N was chosen by routing accuracy on the val split`,
+    `(${onVal.map((x) => `N=${x.n}: ${f3(x.accuracy)} / oos kept ${f3(x.oosKept)}`).join('; ')}), never on test.`,
+  ].join('\n');
+  updateBenchmarksSection('routing', markdown);
+  process.stdout.write(`${markdown}\n`);
+}
+
+if (process.argv[2] === '--child') {
+  const result = await child(JSON.parse(process.argv[3] as string) as Run);
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+} else {
+  await main();
+}
