@@ -10,8 +10,12 @@ export interface TextFeatureOptions {
   readonly wordWeight: number;
   readonly bigramWeight: number;
   readonly charWeight: number;
-  /** Bigrams and character n-grams seen in fewer training texts than this are dropped (words are always kept). */
+  /**
+   * Bigrams and character n-grams seen in fewer training texts than this are dropped (words are always kept), on
+   * training sets of `largeCorpusTexts` texts or more; smaller sets drop only those seen once.
+   */
   readonly minDocumentFrequency: number;
+  readonly largeCorpusTexts: number;
 }
 
 export const DEFAULT_TEXT_FEATURE_OPTIONS: TextFeatureOptions = {
@@ -21,6 +25,7 @@ export const DEFAULT_TEXT_FEATURE_OPTIONS: TextFeatureOptions = {
   bigramWeight: 0.7,
   charWeight: 0.5,
   minDocumentFrequency: 5,
+  largeCorpusTexts: 5000,
 };
 
 const GROUP_WORD = 0;
@@ -109,8 +114,9 @@ export class TextFeaturizer {
     const kept: number[] = [];
     const weights: number[] = [];
     const n = texts.length;
+    const minDf = n >= options.largeCorpusTexts ? options.minDocumentFrequency : Math.min(2, options.minDocumentFrequency);
     counter.forEach((hash, df, group) => {
-      if (group !== GROUP_WORD && df < options.minDocumentFrequency) return;
+      if (group !== GROUP_WORD && df < minDf) return;
       kept.push(hash);
       weights.push((Math.log((n + 1) / (df + 1)) + 1) * (groupWeight[group] ?? 1));
     });
