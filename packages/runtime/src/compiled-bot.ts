@@ -27,6 +27,9 @@ export interface CompiledDialog {
   readonly interactionIndex: ReadonlyMap<string, number>;
 }
 
+/** Two intents whose scores are closer than this are a close call: a bot with a disambiguation dialog asks. */
+export const DISAMBIGUATION_MARGIN = 0.1;
+
 export interface DisambiguationOption {
   readonly intentId: string;
   readonly name: string;
@@ -104,17 +107,20 @@ export class CompiledBot {
       return dialog !== undefined && !excluded(dialog, normalized);
     };
     const outcome = intentMatchOutcome(classification, eligible);
-    if (outcome.kind === 'match') {
-      const dialog = this.#byIntent.get(outcome.intentId) as CompiledDialog;
-      return { kind: 'intent', dialog, intentId: outcome.intentId, score: outcome.score, band: outcome.band };
-    }
+    // With a disambiguation dialog, the user chooses when two or more intents reach FAIR PLUS and none is a clear
+    // winner: the best is below GOOD, or the runner-up is within DISAMBIGUATION_MARGIN of it.
     if (this.disambiguation) {
       const count = Math.min(3, Math.max(2, this.definition.settings?.disambiguationOptions ?? 3));
       const options = classification.ranked
         .filter((s) => s.score >= CONFIDENCE_THRESHOLDS.FAIR_PLUS && eligible(s.intentId))
         .slice(0, count)
         .map((s) => ({ intentId: s.intentId, name: this.intents.get(s.intentId)?.name ?? s.intentId, score: s.score }));
-      if (options.length >= 2) return { kind: 'disambiguate', options };
+      const [first, second] = options;
+      if (first && second && (outcome.kind !== 'match' || first.score - second.score < DISAMBIGUATION_MARGIN)) return { kind: 'disambiguate', options };
+    }
+    if (outcome.kind === 'match') {
+      const dialog = this.#byIntent.get(outcome.intentId) as CompiledDialog;
+      return { kind: 'intent', dialog, intentId: outcome.intentId, score: outcome.score, band: outcome.band };
     }
     return { kind: 'none', bestScore: outcome.best?.score ?? 0 };
   }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 export { createRuntime, type RuntimeOptions } from './create-runtime.js';
 export { BottangoRuntime, type ConversationEventListener, type StartConversationOptions, type GroupRoute } from './runtime.js';
-export { CompiledBot, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
+export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';

@@ -196,3 +196,39 @@ describe('conversations', () => {
     await expect(createRuntime({ bots: demoBots() })).rejects.toThrow(/intent matcher "\(none\)"|is not loaded/);
   });
 });
+
+describe('disambiguation', () => {
+  const orders = (): import('@bottango/core').BotDefinition => ({
+    id: 'orders',
+    skills: ['orders'],
+    intents: [
+      { id: 'refund', name: 'Refund an order', trainingPhrases: ['refund my order'] },
+      { id: 'cancel', name: 'Cancel an order', trainingPhrases: ['cancel my order'] },
+    ],
+    dialogs: [
+      { name: 'Refund', type: 'standard', starter: { intent: 'refund' }, interactions: [{ type: 'text', text: 'Refunding.' }] },
+      { name: 'Cancel', type: 'standard', starter: { intent: 'cancel' }, interactions: [{ type: 'text', text: 'Cancelling.' }] },
+      { name: 'Which', type: 'disambiguation', interactions: [{ type: 'text', text: 'Did you mean:' }] },
+      { name: 'Fallback', type: 'fallback', interactions: [{ type: 'text', text: 'Orders did not understand.' }] },
+    ],
+  });
+
+  it('offers the close intents plus "none of the above", and starts the one the user picks', async () => {
+    const rt = await createRuntime({ bots: [orders()], modules: [keywordMatcher] });
+    const id = await rt.startConversation({ botId: 'orders' });
+    const offer = await rt.send(id, 'my order');
+    expect(only(offer, 'disambiguation')[0]?.options.map((o) => o.name)).toEqual(['Cancel an order', 'Refund an order']);
+    expect(said(offer)).toEqual(['orders: Did you mean:\n1. Cancel an order\n2. Refund an order\n3. None of the above']);
+    const picked = await rt.send(id, '2');
+    expect(only(picked, 'dialog-started')[0]).toMatchObject({ dialog: 'Refund', trigger: { by: 'disambiguation', intentId: 'refund' } });
+    expect(said(picked)).toEqual(['orders: Refunding.']);
+  });
+
+  it('goes to the fallback on "none of the above", and starts a clear winner without asking', async () => {
+    const rt = await createRuntime({ bots: [orders()], modules: [keywordMatcher] });
+    const id = await rt.startConversation({ botId: 'orders' });
+    await rt.send(id, 'my order');
+    expect(said(await rt.send(id, 'none of the above'))).toEqual(['orders: Orders did not understand.']);
+    expect(said(await rt.send(id, 'cancel my order'))).toEqual(['orders: Cancelling.']);
+  });
+});
