@@ -7,7 +7,8 @@ import type { IntentDataset } from './intent-dataset.js';
  * How the concierge hands a conversation to the domain bot:
  * - `group`: automatic transfers — every bot is in one collaborative group and the concierge owns no intents;
  * - `intent`: manual transfer with the intent ID in the Tango Context — the concierge owns every intent;
- * - `message`: manual transfer with only the user message — the concierge owns one intent per domain and the receiver matches the message.
+ * - `message`: manual transfer with only the user message — the concierge recognises the intent (as in `intent` mode) only to
+ *   pick the receiving bot, and hands over the user's words; the receiver matches them against its own intents.
  */
 export type RoutingMode = 'group' | 'intent' | 'message';
 export const ROUTING_MODES: readonly RoutingMode[] = ['group', 'intent', 'message'];
@@ -235,49 +236,28 @@ function conciergeBot(mode: RoutingMode, domains: RoutingDomains, phrases: Reado
     // Owns no intents: whatever it cannot answer, the group's automatic transfer hands to the best bot.
     return { ...base, group: ROUTING_GROUP_ID, intents: [], dialogs: [fallback] };
   }
-  if (mode === 'intent') {
-    const all = [...domains.domains].flatMap(([domain, intents]) => intents.map((intent) => ({ domain, intent })));
-    return {
-      ...base,
-      intents: all.map(({ domain, intent }) => intentOf(intent, domain, phrases.get(intent) ?? [])),
-      dialogs: [
-        ...all.map(
-          ({ domain, intent }): DialogDefinition => ({
-            name: intent,
-            type: DialogType.Standard,
-            starter: { intent },
-            interactions: [
-              {
-                type: 'agentTransfer',
-                skill: domain,
-                message: BLANK_MESSAGE,
-                tangoContext: true,
-                preProcess: (botContext) => botContext.setBotTransferIntentId(intent),
-              },
-            ],
-          }),
-        ),
-        fallback,
-      ],
-    };
-  }
-  // message: one intent per domain, trained on every train phrase of the domain; the receiver matches the message itself.
+  // intent and message modes: the concierge recognises the user's intent among all intents (one classifier) to pick
+  // the receiving bot; `intent` hands over the intent ID, `message` only the user's words for the receiver to match.
+  const all = [...domains.domains].flatMap(([domain, intents]) => intents.map((intent) => ({ domain, intent })));
   return {
     ...base,
-    intents: [...domains.domains].map(([domain, intents]) => ({ id: domain, name: domain.replace(/_/g, ' '), domain, trainingPhrases: intents.flatMap((i) => phrases.get(i) ?? []) })),
+    intents: all.map(({ domain, intent }) => intentOf(intent, domain, phrases.get(intent) ?? [])),
     dialogs: [
-      ...[...domains.domains.keys()].map(
-        (domain): DialogDefinition => ({
-          name: domain,
+      ...all.map(
+        ({ domain, intent }): DialogDefinition => ({
+          name: intent,
           type: DialogType.Standard,
-          starter: { intent: domain },
+          starter: { intent },
           interactions: [
             {
               type: 'agentTransfer',
               skill: domain,
               message: BLANK_MESSAGE,
               tangoContext: true,
-              preProcess: (botContext) => botContext.setBotTransferUserMessage(botContext.getCurrentUserMessage()),
+              preProcess:
+                mode === 'intent'
+                  ? (botContext) => botContext.setBotTransferIntentId(intent)
+                  : (botContext) => botContext.setBotTransferUserMessage(botContext.getCurrentUserMessage()),
             },
           ],
         }),

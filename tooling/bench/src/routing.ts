@@ -103,8 +103,8 @@ async function main(): Promise<void> {
     'GOOD or better in some bot: the wrong bot wins more often (right bot column) and almost nothing is left to the concierge',
     '(oos kept). Giving every domain bot a "not mine" intent fixes most of that. What remains is the matcher itself: intent mode',
     '(one 150-intent classifier in the concierge, the receiver trusts the intent ID) equals the natural matcher\'s CLINC150',
-    'in-scope accuracy in the NLU section, and message mode\'s concierge (ten broad domain intents of ~1,500 phrases each) is',
-    'confident on almost any text, so out-of-scope messages are handed on and end in the receiver\'s fallback instead.',
+    'in-scope accuracy in the NLU section. In message mode the concierge uses the same 150-intent classifier only to choose the',
+    'receiving bot and hands over the user\'s words, which the receiver matches again with its own 15-intent classifier.',
   ].join('\n');
   updateBenchmarksSection('routing', markdown);
   process.stdout.write(`${markdown}\n`);
