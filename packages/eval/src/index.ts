@@ -13,7 +13,6 @@ export {
   CONCIERGE_BOT_ID,
   ROUTING_GROUP_ID,
   ROUTING_FALLBACK_DIALOG,
-  OTHER_DOMAINS_INTENT_ID,
   buildRoutingBots,
   loadRoutingDomains,
   parseRoutingDomains,

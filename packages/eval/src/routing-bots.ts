@@ -84,17 +84,7 @@ export interface RoutingBotsOptions {
   readonly outOfScopeIntent?: string;
   /** Intent matcher the generated bots name in their settings. Default `natural`. */
   readonly intentMatcher?: string;
-  /**
-   * Gives each domain bot a negative intent, `OTHER_DOMAINS_INTENT_ID`, with no dialog, trained on this many train phrases
-   * of every intent of the other domains (taken evenly from each intent's list). A bot then scores text of another
-   * domain low instead of forcing it onto its nearest intent, which is what separately trained classifiers compared by
-   * score (bot groups) need. Default 0 (off).
-   */
-  readonly otherDomainsPhrasesPerIntent?: number;
 }
-
-/** ID of the negative intent added by `otherDomainsPhrasesPerIntent`; no dialog starts from it. */
-export const OTHER_DOMAINS_INTENT_ID = '__other_domains';
 
 /** The generated bots of one mode, and where each intent lives. */
 export interface RoutingBots {
@@ -155,21 +145,12 @@ export function buildRoutingBots(dataset: IntentDataset, domains: RoutingDomains
   }
 
   const grouped = options.mode === 'group';
-  const perIntent = options.otherDomainsPhrasesPerIntent ?? 0;
-  if (!Number.isInteger(perIntent) || perIntent < 0) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `otherDomainsPhrasesPerIntent must be an integer ≥ 0, got ${JSON.stringify(perIntent)}`);
-  }
-  const otherDomains = (domain: string): IntentDefinition[] => {
-    if (perIntent === 0) return [];
-    const trainingPhrases = [...domains.domains].filter(([d]) => d !== domain).flatMap(([, intents]) => intents.flatMap((i) => spread(phrases.get(i) ?? [], perIntent)));
-    return [{ id: OTHER_DOMAINS_INTENT_ID, name: 'other domains', domain, trainingPhrases }];
-  };
   const domainBots: BotDefinition[] = [...domains.domains].map(([domain, intents]) => ({
     id: domain,
     name: domain,
     skills: [domain],
     ...(grouped ? { group: ROUTING_GROUP_ID } : {}),
-    intents: [...intents.map((intent) => intentOf(intent, domain, phrases.get(intent) as string[])), ...otherDomains(domain)],
+    intents: intents.map((intent) => intentOf(intent, domain, phrases.get(intent) as string[])),
     dialogs: [
       ...intents.map(
         (intent): DialogDefinition => ({
@@ -216,11 +197,6 @@ function lineNumbers(file: string, intents: ReadonlySet<string>): Map<string, nu
 }
 
 /** `count` items taken evenly from `items` (all of them when there are fewer). */
-function spread<T>(items: readonly T[], count: number): T[] {
-  if (items.length <= count) return [...items];
-  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)] as T);
-}
-
 function intentOf(id: string, domain: string, trainingPhrases: readonly string[]): IntentDefinition {
   return { id, name: id.replace(/_/g, ' '), domain, trainingPhrases };
 }

@@ -5,7 +5,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 /** The routing report as readable text (for a terminal). */
 export function formatRoutingReport(report: RoutingReport): string {
   const lines = [
-    `Routing evaluation (${report.mode} mode${report.otherDomainsPhrasesPerIntent > 0 ? `, other-domains intent of ${report.otherDomainsPhrasesPerIntent} phrases per intent` : ''}): ${report.dataset} with ${report.domainsFile}`,
+    `Routing evaluation (${report.mode} mode${report.groupAwareTraining === undefined ? '' : `, group-aware training ${report.groupAwareTraining}`}): ${report.dataset} with ${report.domainsFile}`,
     `  ${report.bots} domain bots + concierge, ${report.intents} intents, ${report.trainExamples} training examples`,
     `  ${report.inScope} in-scope and ${report.outOfScope} out-of-scope ${report.split} utterances, each the first message of a new conversation`,
     '',

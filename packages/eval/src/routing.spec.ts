@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_DOMAINS_INTENT_ID, buildRoutingBots, evaluateRouting, formatRoutingReport, loadIntentDataset, loadRoutingDomains, parseRoutingDomains, type RoutingMode } from './index.js';
+import { buildRoutingBots, evaluateRouting, formatRoutingReport, loadIntentDataset, loadRoutingDomains, parseRoutingDomains, type RoutingMode } from './index.js';
 
 /** 3 domains × 2 intents × 10 train phrases, 2 obvious test utterances per intent, plus out-of-scope examples. */
 const INTENTS: Record<string, { domain: string; train: string[]; test: string[] }> = {
@@ -100,19 +100,6 @@ describe('buildRoutingBots', () => {
     expect(c2?.dialogs.find((d) => d.name === 'transfer_money')?.interactions[0]).toMatchObject({ type: 'agentTransfer', skill: 'money', tangoContext: true });
     // The out-of-scope examples train no bot.
     expect(byMessage.bots.flatMap((b) => b.intents.flatMap((i) => i.trainingPhrases))).not.toContain('sing me a song');
-  });
-
-  it('adds a negative other-domains intent, with no dialog, when asked', async () => {
-    const dataset = await loadIntentDataset(datasetFile);
-    const domains = await loadRoutingDomains(domainsFile);
-    const generated = buildRoutingBots(dataset, domains, { mode: 'group', otherDomainsPhrasesPerIntent: 2 });
-    const travel = generated.bots.find((b) => b.id === 'travel');
-    const other = travel?.intents.find((i) => i.id === OTHER_DOMAINS_INTENT_ID);
-    // 2 phrases from each of the 4 intents of food and money, none of travel's own.
-    expect(other?.trainingPhrases).toEqual(['order a pizza', 'send a margherita pizza to my house', 'book a table at the restaurant', 'reserve a table at the italian place', 'what is my account balance', 'how much is in my account', 'transfer money to my savings', 'send money to my landlord']);
-    expect(travel?.dialogs.some((d) => d.starter?.intent === OTHER_DOMAINS_INTENT_ID)).toBe(false);
-    expect(generated.bots[0]?.intents).toEqual([]);
-    expect(() => buildRoutingBots(dataset, domains, { mode: 'group', otherDomainsPhrasesPerIntent: -1 })).toThrow('otherDomainsPhrasesPerIntent must be an integer ≥ 0, got -1');
   });
 
   it('rejects domains and data that do not agree, naming file, key and value', async () => {

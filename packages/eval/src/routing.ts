@@ -12,8 +12,8 @@ export interface RoutingEvalOptions {
   readonly mode: RoutingMode;
   /** Label of out-of-scope examples. Default `oos`. */
   readonly outOfScopeIntent?: string;
-  /** See `RoutingBotsOptions.otherDomainsPhrasesPerIntent`. Default 0 (off). */
-  readonly otherDomainsPhrasesPerIntent?: number;
+  /** The runtime's `groupAwareTraining` (phrases per intent of the other group members; 0 = off). Default: the runtime's (5). */
+  readonly groupAwareTraining?: number;
   /** Where the natural matcher saves and reuses trained models. Default: none (every bot is trained). */
   readonly cacheDir?: string;
   /** Split whose utterances are routed. Default `test`; use `val` to choose options without looking at test. */
@@ -44,8 +44,8 @@ export interface RoutingReport {
   readonly mode: RoutingMode;
   /** The split routed (`test` unless asked otherwise). */
   readonly split: 'test' | 'val';
-  /** Train phrases per other-domain intent in each domain bot's negative intent (0: none). */
-  readonly otherDomainsPhrasesPerIntent: number;
+  /** The runtime's `groupAwareTraining` used (only group mode has a group), `undefined` for the runtime default. */
+  readonly groupAwareTraining: number | undefined;
   /** Domain bots (the concierge not counted). */
   readonly bots: number;
   readonly intents: number;
@@ -124,7 +124,6 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
   const generated: RoutingBots = buildRoutingBots(dataset, domains, {
     mode: options.mode,
     ...(options.outOfScopeIntent === undefined ? {} : { outOfScopeIntent: options.outOfScopeIntent }),
-    ...(options.otherDomainsPhrasesPerIntent === undefined ? {} : { otherDomainsPhrasesPerIntent: options.otherDomainsPhrasesPerIntent }),
   });
   const oos = generated.outOfScopeIntent;
   const split = options.split ?? 'test';
@@ -142,6 +141,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
     groups: generated.groups,
     modules: [NaturalMatcherModule.fromOptions(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir })],
     defaultIntentMatcher: 'natural',
+    ...(options.groupAwareTraining === undefined ? {} : { groupAwareTraining: options.groupAwareTraining }),
     ...(progress
       ? {
           onTrainingProgress: (botId: string, done: number, total: number) => {
@@ -211,7 +211,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       domainsFile: domains.file,
       mode: options.mode,
       split,
-      otherDomainsPhrasesPerIntent: options.otherDomainsPhrasesPerIntent ?? 0,
+      groupAwareTraining: options.groupAwareTraining,
       bots: domainBots.length,
       intents: generated.botOfIntent.size,
       trainExamples: train.length,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export { createRuntime, type RuntimeOptions } from './create-runtime.js';
+export { createRuntime, GROUP_OTHERS_INTENT_ID, type RuntimeOptions } from './create-runtime.js';
 export { BottangoRuntime, type ConversationEventListener, type StartConversationOptions, type GroupRoute } from './runtime.js';
 export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';

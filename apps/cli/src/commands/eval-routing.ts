@@ -5,13 +5,14 @@ import { ROUTING_MODES, evaluateRouting, formatRoutingReport, type RoutingMode }
 import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const EVAL_ROUTING_USAGE = `bottango eval-routing --dataset <file.jsonl> --domains <file.json> --mode group|intent|message [--other-domains <n>] [--split test|val] [--json]
+export const EVAL_ROUTING_USAGE = `bottango eval-routing --dataset <file.jsonl> --domains <file.json> --mode group|intent|message [--group-aware <n>] [--split test|val] [--json]
   Builds one bot per domain of <file.json> ({"<domain>": ["<intent>", ...]}), each intent a dialog trained on the dataset's
   train split, plus a concierge, and sends every test utterance to the concierge as the first message of a new conversation.
   --mode group     all bots in one collaborative group, the concierge owns no intents: automatic transfers
   --mode intent    the concierge owns every intent and transfers with the intent ID in the Tango Context
-  --mode message   the concierge owns one intent per domain and transfers with the user message only
-  --other-domains  give each domain bot a negative intent (no dialog) trained on <n> phrases of every other domain's intents
+  --mode message   the concierge recognises the intent only to choose the bot and transfers with the user message only
+  --group-aware    group mode: train each bot with <n> phrases of every intent of the other bots as out-of-scope examples
+                   (the runtime's groupAwareTraining; default 5, 0 turns it off)
   --split          route the val split instead of test (to choose options without looking at test)
   The "oos" intent is never a bot intent. --json prints one JSON object (routingAccuracy, seamless, oosKept, p50Ms, p99Ms, loadSeconds, ...).`;
 
@@ -31,7 +32,7 @@ function progressLine(io: CliIO): { update(label: string, done: number, total: n
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  let values: { dataset?: string | undefined; domains?: string | undefined; mode?: string | undefined; 'other-domains'?: string | undefined; split?: string | undefined; json?: boolean | undefined };
+  let values: { dataset?: string | undefined; domains?: string | undefined; mode?: string | undefined; 'group-aware'?: string | undefined; split?: string | undefined; json?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args: [...args],
@@ -39,7 +40,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
         dataset: { type: 'string' },
         domains: { type: 'string' },
         mode: { type: 'string' },
-        'other-domains': { type: 'string' },
+        'group-aware': { type: 'string' },
         split: { type: 'string', default: 'test' },
         json: { type: 'boolean', default: false },
       },
@@ -56,9 +57,11 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
   const split = values.split ?? 'test';
   if (split !== 'test' && split !== 'val') throw new UsageError(`eval-routing: --split must be test or val, got "${split}"`, EVAL_ROUTING_USAGE);
-  const otherRaw = values['other-domains'];
-  const otherDomains = otherRaw === undefined ? 0 : Number(otherRaw);
-  if (!Number.isInteger(otherDomains) || otherDomains < 0) throw new UsageError(`eval-routing: --other-domains must be an integer ≥ 0, got "${otherRaw}"`, EVAL_ROUTING_USAGE);
+  const groupAwareRaw = values['group-aware'];
+  const groupAware = groupAwareRaw === undefined ? undefined : Number(groupAwareRaw);
+  if (groupAware !== undefined && (!Number.isInteger(groupAware) || groupAware < 0)) {
+    throw new UsageError(`eval-routing: --group-aware must be a whole number ≥ 0, got "${groupAwareRaw}"`, EVAL_ROUTING_USAGE);
+  }
 
   const bar = io.interactive ? progressLine(io) : undefined;
   let report;
@@ -68,7 +71,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       domainsFile: resolve(io.cwd, values.domains),
       mode: values.mode as RoutingMode,
       split,
-      otherDomainsPhrasesPerIntent: otherDomains,
+      ...(groupAware === undefined ? {} : { groupAwareTraining: groupAware }),
       onProgress: (phase, done, total) => bar?.update(phase === 'load' ? 'training bots' : 'routing', done, total),
     });
   } finally {
