@@ -5,7 +5,7 @@ import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
 import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
 
 export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
-export const MODEL_FORMAT_VERSION = 2;
+export const MODEL_FORMAT_VERSION = 3;
 
 /** First line of a model file (JSON). The body that follows is checked against `bodySha256`. */
 export interface ModelFileHeader {
@@ -32,13 +32,14 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function bytesOf(array: Float32Array | Int32Array | Int8Array): Buffer {
+function bytesOf(array: Float32Array | Int32Array | Uint16Array | Int8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
 /**
  * Serialises a classifier: header line, then `u32 metaLength`, meta JSON, then (little-endian) feature hashes (i32),
- * feature weights (f32), class bias (f32), row scales (f32) and the int8 weights (feature-major).
+ * feature weights (f32), class bias (f32), row scales (f32), row offsets (i32, features + 1), then the kept entries:
+ * classes (u16) and int8 weights (sparse rows, feature-major).
  */
 export function encodeModel(classifier: NaturalIntentClassifier, dataHash: string, optionsHash: string): Buffer {
   const meta: ModelMeta = {
@@ -59,6 +60,8 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
     bytesOf(classifier.featurizer.featureWeights),
     bytesOf(classifier.model.bias),
     bytesOf(classifier.model.rowScale),
+    bytesOf(classifier.model.rowOffsets),
+    bytesOf(classifier.model.classes),
     bytesOf(classifier.model.weights),
   ]);
   const header: ModelFileHeader = {
@@ -106,7 +109,7 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const metaLength = body.readUInt32LE(0);
     const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as ModelMeta;
     let offset = 4 + metaLength;
-    const take = <T extends Float32Array | Int32Array | Int8Array>(Type: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }, count: number): T => {
+    const take = <T extends Float32Array | Int32Array | Uint16Array | Int8Array>(Type: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }, count: number): T => {
       const byteLength = count * Type.BYTES_PER_ELEMENT;
       const bytes = body.subarray(offset, offset + byteLength);
       if (bytes.length !== byteLength) throw new Error(`body ends early at byte ${offset}`);
@@ -121,10 +124,18 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const featureWeights = take(Float32Array, featureCount);
     const bias = take(Float32Array, classCount);
     const rowScale = take(Float32Array, featureCount);
-    const weights = take(Int8Array, featureCount * classCount);
+    const rowOffsets = take(Int32Array, featureCount + 1);
+    const entries = rowOffsets[featureCount] as number;
+    for (let f = 0; f < featureCount; f++) {
+      if ((rowOffsets[f] as number) > (rowOffsets[f + 1] as number)) throw new Error(`row offsets decrease at feature ${f}`);
+    }
+    if (rowOffsets[0] !== 0) throw new Error('row offsets do not start at 0');
+    const classes = take(Uint16Array, entries);
+    for (let k = 0; k < entries; k++) if ((classes[k] as number) >= classCount) throw new Error(`class ${classes[k]} out of range at entry ${k}`);
+    const weights = take(Int8Array, entries);
     if (offset !== body.length) throw new Error(`${body.length - offset} bytes left after the weights`);
     const featurizer = new TextFeaturizer(meta.featureOptions, hashes, featureWeights);
-    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples);
+    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples);
   } catch (cause) {
     throw formatError(where, 'model body cannot be decoded', {}, cause);
   }

@@ -1,6 +1,6 @@
 import type { IntentClassification, IntentClassifier, IntentScore } from '@bottango/core';
 import type { SoftmaxModel } from './softmax-model.js';
-import type { TextFeaturizer } from './text-features.js';
+import type { AnalysedWord, TextFeaturizer } from './text-features.js';
 
 /**
  * Maps the model's evidence for an intent to a confidence in [0, 1]:
@@ -35,16 +35,76 @@ export function requiredEvidenceShare(calibration: ConfidenceCalibration, exampl
 }
 
 const NO_SCORES: readonly IntentScore[] = [];
-/** Low mantissa bits of a sort key that carry the (inverted) class position: ties keep class order. */
-const INDEX_BITS = 0xffff;
+
+/** `a` ranks before `b`: higher logit, or the same logit and the earlier class. */
+function before(logits: Float64Array, a: number, b: number): boolean {
+  const la = logits[a] as number;
+  const lb = logits[b] as number;
+  return la > lb || (la === lb && a < b);
+}
+
+/** Scratch of `rankByLogit`. */
+interface RankScratch {
+  readonly keys: Uint16Array;
+  readonly spare: Int32Array;
+  readonly buckets: Int32Array;
+}
+
+/**
+ * Sorts `order[0..n)` (class indexes) by descending logit, ties in class order, in about 5n steps: a stable two-pass
+ * radix sort on the logit quantised to 16 bits, then an insertion pass on the exact logits (the quantisation leaves
+ * only near-ties out of order). A comparison sort of 150 classes costs several times more.
+ */
+function rankByLogit(order: Int32Array, n: number, logits: Float64Array, max: number, min: number, scratch: RankScratch): void {
+  const { keys, spare, buckets } = scratch;
+  const range = max - min;
+  const factor = range > 0 ? 65535 / range : 0;
+  for (let k = 0; k < n; k++) {
+    const c = order[k] as number;
+    keys[c] = Math.floor((max - (logits[c] as number)) * factor);
+  }
+  let from = order;
+  let to = spare;
+  for (let shift = 0; shift <= 8; shift += 8) {
+    buckets.fill(0);
+    for (let k = 0; k < n; k++) {
+      const b = ((keys[from[k] as number] as number) >>> shift) & 0xff;
+      buckets[b] = (buckets[b] as number) + 1;
+    }
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const count = buckets[b] as number;
+      buckets[b] = sum;
+      sum += count;
+    }
+    for (let k = 0; k < n; k++) {
+      const c = from[k] as number;
+      const b = ((keys[c] as number) >>> shift) & 0xff;
+      to[buckets[b] as number] = c;
+      buckets[b] = (buckets[b] as number) + 1;
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  // Two passes: the result is back in `order`.
+  for (let i = 1; i < n; i++) {
+    const x = order[i] as number;
+    let j = i - 1;
+    while (j >= 0 && before(logits, x, order[j] as number)) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = x;
+  }
+}
 
 /** A trained classifier: featurizer + softmax model + calibration. Immutable from outside; classify is synchronous. */
 export class NaturalIntentClassifier implements IntentClassifier {
   private readonly logits: Float64Array;
-  /** Sort keys (one per returned class) and their raw bits, to sort natively and recover the class from the key. */
-  private readonly keys: Float64Array;
-  private readonly keyBits: Uint32Array;
-  private readonly lowWord: number;
+  /** Scratch: the returned classes, sorted in place per call. */
+  private readonly order: Int32Array;
+  private readonly scratch: RankScratch;
   private readonly returned: Uint32Array;
   private readonly returnedIds: readonly string[];
   private readonly zeroRanked: readonly IntentScore[];
@@ -65,12 +125,10 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const hidden = new Set(outOfScopeIds);
     this.returned = Uint32Array.from(classIds.flatMap((id, c) => (hidden.has(id) ? [] : [c])));
     this.returnedIds = [...this.returned].map((c) => classIds[c] as string);
-    this.keys = new Float64Array(this.returned.length);
-    this.keyBits = new Uint32Array(this.keys.buffer);
-    this.lowWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+    this.order = new Int32Array(this.returned.length);
+    this.scratch = { keys: new Uint16Array(classIds.length), spare: new Int32Array(this.returned.length), buckets: new Int32Array(256) };
     this.zeroRanked = this.returnedIds.map((intentId) => ({ intentId, score: 0 })).sort((a, b) => (a.intentId < b.intentId ? -1 : 1));
     this.requiredShare = requiredEvidenceShare(calibration, trainingExamples);
-    if (this.returned.length > INDEX_BITS) throw new RangeError(`at most ${INDEX_BITS} intents are supported, got ${this.returned.length}`);
   }
 
   classify(text: string): IntentClassification {
@@ -81,8 +139,22 @@ export class NaturalIntentClassifier implements IntentClassifier {
     // (it is still the model's best guess) and every score is 0.
     if (length === 0) return { ranked: this.zeroRanked.length > 0 ? this.zeroRanked : NO_SCORES };
     const logits = this.logits;
-    const C = this.model.classCount;
-    this.model.logits(featurizer.ids, featurizer.values, length, logits);
+    const model = this.model;
+    const C = model.classCount;
+    // logits = bias + scale × Σ word vectors + the sparse rest (bigrams, repeated-feature corrections): the same sum as
+    // model.logits over all features, with each word's own features pre-summed (cached per word).
+    const bias = model.bias;
+    for (let c = 0; c < C; c++) logits[c] = bias[c] as number;
+    const scale = featurizer.scale;
+    const words = featurizer.words;
+    for (let w = 0; w < featurizer.wordCount; w++) {
+      const word = words[w] as AnalysedWord;
+      if (word.ids.length === 0) continue;
+      const vector = word.vector ?? (word.vector = this.wordVector(word.ids));
+      for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + scale * (vector[c] as number);
+    }
+    const { extraIds, extraValues } = featurizer;
+    for (let k = 0; k < featurizer.extraLength; k++) model.addRow(extraIds[k] as number, extraValues[k] as number, logits);
     let max = -Infinity;
     let min = Infinity;
     for (let c = 0; c < C; c++) {
@@ -97,26 +169,26 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const evidence = Math.min(1, knownShare / this.requiredShare);
     const weight = evidence * evidence;
 
-    // Sort natively: key = logit shifted positive, with the inverted class position in the low mantissa bits.
-    const { keys, keyBits, lowWord, returned, returnedIds } = this;
+    // Rank the returned classes by logit (ties keep class order), then build the scores in that order.
+    const { order, returned, classIds } = this;
     const n = returned.length;
-    for (let k = 0; k < n; k++) {
-      keys[k] = (logits[returned[k] as number] as number) - min + 1;
-      const w = 2 * k + lowWord;
-      keyBits[w] = (((keyBits[w] as number) & ~INDEX_BITS) | (INDEX_BITS - k)) >>> 0;
-    }
-    keys.sort();
+    for (let k = 0; k < n; k++) order[k] = returned[k] as number;
+    rankByLogit(order, n, logits, max, min, this.scratch);
     const ranked: IntentScore[] = new Array<IntentScore>(n);
-    let previous = Infinity;
     for (let r = 0; r < n; r++) {
-      const k = INDEX_BITS - ((keyBits[2 * (n - 1 - r) + lowWord] as number) & INDEX_BITS);
-      const logit = logits[returned[k] as number] as number;
+      const c = order[r] as number;
+      const logit = logits[c] as number;
       const z = slope * (logit - logSum) + logitSlope * logit + offset;
-      // Keys drop 16 bits of precision: never let a near-tie put a higher score after a lower one.
-      const score = Math.min(previous, weight / (1 + Math.exp(-z)));
-      previous = score;
-      ranked[r] = { intentId: returnedIds[k] as string, score };
+      ranked[r] = { intentId: classIds[c] as string, score: weight / (1 + Math.exp(-z)) };
     }
     return { ranked };
+  }
+
+  /** Σ over a word's own feature ids (repeats included) of feature weight × model row. */
+  private wordVector(ids: Int32Array): Float32Array {
+    const vector = new Float32Array(this.model.classCount);
+    const weights = this.featurizer.featureWeights;
+    for (let k = 0; k < ids.length; k++) this.model.addRow(ids[k] as number, weights[ids[k] as number] as number, vector);
+    return vector;
   }
 }

@@ -51,13 +51,18 @@ export interface SparseMatrix {
 }
 
 /** What the featuriser knows about one word. */
-interface AnalysedWord {
+export interface AnalysedWord {
   readonly hash: number;
   /** The stem is a training word. */
   readonly known: boolean;
   readonly stop: boolean;
-  /** Ids of the word's own features (stem, character n-grams) that are in the vocabulary. */
+  /** Ids of the word's own features (stem, character n-grams) that are in the vocabulary (repeats kept). */
   readonly ids: Int32Array;
+  /**
+   * Filled in by the classifier on first use: Σ over `ids` of feature weight × the feature's model row (one entry per
+   * class), so the word's own features cost one dense add of C values instead of one sparse row per feature.
+   */
+  vector: Float32Array | undefined;
 }
 
 const WORD_CACHE_LIMIT = 50_000;
@@ -78,6 +83,20 @@ export class TextFeaturizer {
   length = 0;
   /** The last text's share of content words (not stop words) whose stem was seen in training; all words if none is. */
   knownShare = 0;
+  /** The last text's analysed words `words[0..wordCount)` (each word's own features counted once per occurrence). */
+  readonly words: AnalysedWord[] = [];
+  wordCount = 0;
+  /** The last text's L2 normaliser (1 / norm of the unnormalised vector). */
+  scale = 0;
+  /**
+   * The last text's vector minus `scale × Σ words' own features` (each counted linearly): its bigrams, plus a
+   * correction for word features that occur more than once (sublinear tf). `extraIds/extraValues[0..extraLength)`.
+   */
+  extraIds: Int32Array = new Int32Array(32);
+  extraValues: Float32Array = new Float32Array(32);
+  extraLength = 0;
+  /** 1 for features that are bigrams (set when first seen). */
+  private readonly bigram: Uint8Array;
 
   constructor(
     readonly options: TextFeatureOptions,
@@ -88,6 +107,7 @@ export class TextFeaturizer {
   ) {
     this.index = new FeatureIndex(hashes);
     this.counts = new Float32Array(hashes.length);
+    this.bigram = new Uint8Array(hashes.length);
   }
 
   get size(): number {
@@ -144,7 +164,7 @@ export class TextFeaturizer {
         const id = this.index.get(h);
         if (id >= 0) found.push(id);
       });
-      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found) };
+      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found), vector: undefined };
       if (this.wordCache.size >= WORD_CACHE_LIMIT) this.wordCache.clear();
       this.wordCache.set(word, analysed);
     }
@@ -174,8 +194,11 @@ export class TextFeaturizer {
     let knownContent = 0;
     let known = 0;
     let previous = 0;
+    const analysedWords = this.words;
+    this.wordCount = words.length;
     for (let w = 0; w < words.length; w++) {
       const analysed = this.analyse(words[w] as string);
+      analysedWords[w] = analysed;
       if (analysed.known) known++;
       if (!analysed.stop) {
         content++;
@@ -185,25 +208,42 @@ export class TextFeaturizer {
       for (let k = 0; k < ids.length; k++) this.add(ids[k] as number);
       if (w > 0) {
         const id = this.index.get(hashBigram(previous, analysed.hash));
-        if (id >= 0) this.add(id);
+        if (id >= 0) {
+          this.bigram[id] = 1;
+          this.add(id);
+        }
       }
       previous = analysed.hash;
     }
     this.knownShare = content > 0 ? knownContent / content : words.length > 0 ? known / words.length : 0;
-    const { counts, featureWeights, ids, values } = this;
+    const { counts, featureWeights, ids, values, bigram } = this;
+    if (this.extraIds.length < this.length) {
+      this.extraIds = new Int32Array(this.ids.length);
+      this.extraValues = new Float32Array(this.ids.length);
+    }
+    const { extraIds, extraValues } = this;
+    let extra = 0;
     let norm = 0;
     for (let k = 0; k < this.length; k++) {
       const id = ids[k] as number;
       const c = counts[id] as number;
-      counts[id] = 0;
       const value = (c === 1 ? 1 : 1 + Math.log(c)) * (featureWeights[id] as number);
       values[k] = value;
       norm += value * value;
+      // Word features repeated in the text: the word vectors count them c times, the model wants 1 + ln c.
+      if (bigram[id] === 1 || c > 1) {
+        extraIds[extra] = id;
+        extraValues[extra++] = bigram[id] === 1 ? value : value - c * (featureWeights[id] as number);
+      }
     }
-    if (norm > 0) {
-      const inv = 1 / Math.sqrt(norm);
-      for (let k = 0; k < this.length; k++) values[k] = (values[k] as number) * inv;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let k = 0; k < this.length; k++) {
+      counts[ids[k] as number] = 0;
+      values[k] = (values[k] as number) * inv;
     }
+    for (let k = 0; k < extra; k++) extraValues[k] = (extraValues[k] as number) * inv;
+    this.scale = inv;
+    this.extraLength = extra;
     return this.length;
   }
 }
