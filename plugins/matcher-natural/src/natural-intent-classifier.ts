@@ -35,6 +35,8 @@ export function requiredEvidenceShare(calibration: ConfidenceCalibration, exampl
 }
 
 const NO_SCORES: readonly IntentScore[] = [];
+const CHUNK_BITS = 9;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 
 /** `a` ranks before `b`: higher logit, or the same logit and the earlier class. */
 function before(logits: Float64Array, a: number, b: number): boolean {
@@ -104,6 +106,10 @@ export class NaturalIntentClassifier implements IntentClassifier {
   private readonly logits: Float64Array;
   /** Scratch: the returned classes, sorted in place per call. */
   private readonly order: Int32Array;
+  /** Word class vectors (see `AnalysedWord.vectorSlot`), in chunks of 2^CHUNK_BITS vectors: no object per word. */
+  private readonly vectorChunks: Float32Array[] = [];
+  private vectorCount = 0;
+  private vectorGeneration = 0;
   private readonly scratch: RankScratch;
   private readonly returned: Uint32Array;
   private readonly returnedIds: readonly string[];
@@ -147,11 +153,21 @@ export class NaturalIntentClassifier implements IntentClassifier {
     for (let c = 0; c < C; c++) logits[c] = bias[c] as number;
     const scale = featurizer.scale;
     const words = featurizer.words;
+    if (this.vectorGeneration !== featurizer.cacheGeneration) {
+      // The featuriser dropped its word cache: every slot is stale, reuse the pool from the start.
+      this.vectorGeneration = featurizer.cacheGeneration;
+      this.vectorCount = 0;
+    }
     for (let w = 0; w < featurizer.wordCount; w++) {
       const word = words[w] as AnalysedWord;
       if (word.ids.length === 0) continue;
-      const vector = word.vector ?? (word.vector = this.wordVector(word.ids));
-      for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + scale * (vector[c] as number);
+      if (word.vectorGeneration !== this.vectorGeneration) {
+        word.vectorSlot = this.wordVector(word.ids);
+        word.vectorGeneration = this.vectorGeneration;
+      }
+      const vectors = this.vectorChunks[word.vectorSlot >>> CHUNK_BITS] as Float32Array;
+      const at = (word.vectorSlot & CHUNK_MASK) * C;
+      for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + scale * (vectors[at + c] as number);
     }
     const { extraIds, extraValues } = featurizer;
     for (let k = 0; k < featurizer.extraLength; k++) model.addRow(extraIds[k] as number, extraValues[k] as number, logits);
@@ -184,11 +200,18 @@ export class NaturalIntentClassifier implements IntentClassifier {
     return { ranked };
   }
 
-  /** Σ over a word's own feature ids (repeats included) of feature weight × model row. */
-  private wordVector(ids: Int32Array): Float32Array {
-    const vector = new Float32Array(this.model.classCount);
+  /** Stores Σ over a word's own feature ids (repeats included) of feature weight × model row in a new pool slot. */
+  private wordVector(ids: Int32Array): number {
+    const C = this.model.classCount;
+    const slot = this.vectorCount++;
+    const chunk = slot >>> CHUNK_BITS;
+    if (chunk === this.vectorChunks.length) this.vectorChunks.push(new Float32Array(C << CHUNK_BITS));
+    const vectors = this.vectorChunks[chunk] as Float32Array;
+    const at = (slot & CHUNK_MASK) * C;
+    const vector = vectors.subarray(at, at + C);
+    vector.fill(0);
     const weights = this.featurizer.featureWeights;
     for (let k = 0; k < ids.length; k++) this.model.addRow(ids[k] as number, weights[ids[k] as number] as number, vector);
-    return vector;
+    return slot;
   }
 }

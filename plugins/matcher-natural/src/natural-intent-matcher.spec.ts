@@ -58,6 +58,27 @@ describe('NaturalIntentMatcher model file', () => {
   });
 });
 
+describe('NaturalIntentClassifier caches', () => {
+  it('classifies a text the same after its word cache (and the word class vectors) have been dropped and refilled', async () => {
+    const classifier = await new NaturalIntentMatcher().train(CONTRACT_INTENTS);
+    const texts = ['order a pizza please', 'will it snow tomorrow', 'reset my password'];
+    const before = texts.map((t) => classifier.classify(t));
+    // 50,000 distinct words fill the cache (its limit) and drop it; they share n-grams with training words, so each
+    // gets a class vector and the vector pool is reused from the start.
+    for (let i = 0; i < 50_010; i++) classifier.classify(`pizza${i.toString(36)} snowy${i.toString(36)}`);
+    expect(texts.map((t) => classifier.classify(t))).toEqual(before);
+  });
+
+  it('ranks every intent, best first, also for texts with repeated words (sublinear-tf corrections)', async () => {
+    const classifier = await new NaturalIntentMatcher().train(CONTRACT_INTENTS);
+    for (const text of ['pizza pizza pizza', 'order order a pizza pizza', 'snow']) {
+      const { ranked } = classifier.classify(text);
+      expect(ranked.map((s) => s.intentId).sort()).toEqual(CONTRACT_INTENTS.map((i) => i.id).sort());
+      for (let r = 1; r < ranked.length; r++) expect((ranked[r] as { score: number }).score).toBeLessThanOrEqual((ranked[r - 1] as { score: number }).score);
+    }
+  });
+});
+
 describe('NaturalMatcherModule', () => {
   it('binds the matcher as an IntentMatcher singleton', () => {
     const container = new Container();

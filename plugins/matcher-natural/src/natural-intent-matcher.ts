@@ -93,11 +93,11 @@ export class NaturalIntentMatcher implements IntentMatcher {
         labels.push(c);
       }
     });
-    const { featurizer, matrix } = TextFeaturizer.fit(texts, this.features);
+    const { featurizer, rows } = TextFeaturizer.fit(texts, this.features);
     const epochs = Math.max(this.training.epochs, Math.min(MAX_EPOCHS, Math.ceil(TARGET_UPDATES / Math.max(1, texts.length))));
     const total = epochs + 1;
     onProgress?.(1, total);
-    const model = SoftmaxModel.train(matrix, Int32Array.from(labels), Math.max(1, classIds.length), featurizer.size, { ...this.training, epochs }, (epoch) =>
+    const model = SoftmaxModel.train(rows, Int32Array.from(labels), Math.max(1, classIds.length), featurizer.size, { ...this.training, epochs }, (epoch) =>
       onProgress?.(epoch + 1, total),
     );
     return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length);

@@ -1,4 +1,4 @@
-import type { SparseMatrix } from './text-features.js';
+import type { SparseRows } from './text-features.js';
 
 export interface SoftmaxTrainingOptions {
   readonly epochs: number;
@@ -31,15 +31,14 @@ export class SoftmaxModel {
     readonly bias: Float32Array,
   ) {}
 
-  static train(matrix: SparseMatrix, labels: Int32Array, classCount: number, featureCount: number, options: SoftmaxTrainingOptions, onEpoch?: (epoch: number) => void): SoftmaxModel {
+  static train(rows: SparseRows, labels: Int32Array, classCount: number, featureCount: number, options: SoftmaxTrainingOptions, onEpoch?: (epoch: number) => void): SoftmaxModel {
     const C = classCount;
     const weights = new Float32Array(featureCount * C);
     const bias = new Float32Array(C);
-    const order = new Int32Array(matrix.rows);
+    const order = new Int32Array(rows.rows);
     for (let i = 0; i < order.length; i++) order[i] = i;
     const random = mulberry32(options.seed);
     const probs = new Float64Array(C);
-    const { offsets, ids, values } = matrix;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -52,8 +51,10 @@ export class SoftmaxModel {
       for (let k = 0; k < order.length; k++) {
         const n = order[k] as number;
         const y = labels[n] as number;
-        const from = offsets[n] as number;
-        const to = offsets[n + 1] as number;
+        const to = rows.load(n);
+        const from = 0;
+        const ids = rows.ids;
+        const values = rows.values;
         for (let c = 0; c < C; c++) probs[c] = bias[c] as number;
         for (let f = from; f < to; f++) {
           const row = (ids[f] as number) * C;

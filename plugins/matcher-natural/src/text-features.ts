@@ -42,10 +42,10 @@ function forEachWordFeature(word: string, wordHash: number, options: TextFeature
   }
 }
 
-/** Sparse rows in one block (CSR): row r is `ids/values[offsets[r] .. offsets[r+1])`. */
-export interface SparseMatrix {
+/** Training rows, loaded one at a time: after `load(r)`, row r is `ids/values[0 .. returned length)`. */
+export interface SparseRows {
   readonly rows: number;
-  readonly offsets: Int32Array;
+  load(row: number): number;
   readonly ids: Int32Array;
   readonly values: Float32Array;
 }
@@ -59,10 +59,12 @@ export interface AnalysedWord {
   /** Ids of the word's own features (stem, character n-grams) that are in the vocabulary (repeats kept). */
   readonly ids: Int32Array;
   /**
-   * Filled in by the classifier on first use: Σ over `ids` of feature weight × the feature's model row (one entry per
-   * class), so the word's own features cost one dense add of C values instead of one sparse row per feature.
+   * Set by the classifier on first use (-1 until then): the slot of this word's class vector in the classifier's pool,
+   * Σ over `ids` of feature weight × the feature's model row, so the word's own features cost one dense add of C
+   * values instead of one sparse row per feature. Valid while `vectorGeneration` is the classifier's pool generation.
    */
-  vector: Float32Array | undefined;
+  vectorSlot: number;
+  vectorGeneration: number;
 }
 
 const WORD_CACHE_LIMIT = 50_000;
@@ -83,6 +85,8 @@ export class TextFeaturizer {
   length = 0;
   /** The last text's share of content words (not stop words) whose stem was seen in training; all words if none is. */
   knownShare = 0;
+  /** Incremented whenever the word cache is cleared (word vector slots are then stale). */
+  cacheGeneration = 0;
   /** The last text's analysed words `words[0..wordCount)` (each word's own features counted once per occurrence). */
   readonly words: AnalysedWord[] = [];
   wordCount = 0;
@@ -114,21 +118,42 @@ export class TextFeaturizer {
     return this.hashes.length;
   }
 
-  /** Builds the vocabulary and IDF weights from training texts, and returns their feature vectors. */
-  static fit(texts: readonly string[], options: TextFeatureOptions): { readonly featurizer: TextFeaturizer; readonly matrix: SparseMatrix } {
+  /**
+   * Builds the vocabulary and IDF weights from training texts (tokenised once), and returns the texts as word indexes,
+   * featurised on demand while training: no feature matrix is held.
+   */
+  static fit(texts: readonly string[], options: TextFeatureOptions): { readonly featurizer: TextFeaturizer; readonly rows: TrainingTexts } {
     const counter = new FeatureCounter();
-    const stems = new Map<string, number>();
+    const wordIndex = new Map<string, number>();
+    const distinctWords: string[] = [];
+    const wordHashes: number[] = [];
+    let tokens = new Int32Array(Math.max(16, texts.length * 8));
+    let tokenCount = 0;
+    const offsets = new Int32Array(texts.length + 1);
     let t = 0;
     const count = (hash: number, group: number): void => counter.add(hash, group, t);
     for (; t < texts.length; t++) {
       let previous: number | undefined;
       for (const word of tokenizeWords(texts[t] as string)) {
-        let hash = stems.get(word);
-        if (hash === undefined) stems.set(word, (hash = hashWord(porterStem(word))));
+        let index = wordIndex.get(word);
+        if (index === undefined) {
+          index = distinctWords.length;
+          wordIndex.set(word, index);
+          distinctWords.push(word);
+          wordHashes.push(hashWord(porterStem(word)));
+        }
+        const hash = wordHashes[index] as number;
         forEachWordFeature(word, hash, options, count);
         if (previous !== undefined) count(hashBigram(previous, hash), GROUP_BIGRAM);
         previous = hash;
+        if (tokenCount === tokens.length) {
+          const grown = new Int32Array(tokens.length * 2);
+          grown.set(tokens);
+          tokens = grown;
+        }
+        tokens[tokenCount++] = index;
       }
+      offsets[t + 1] = tokenCount;
     }
     const groupWeight = [options.wordWeight, options.bigramWeight, options.charWeight];
     const kept: number[] = [];
@@ -141,21 +166,12 @@ export class TextFeaturizer {
       weights.push((Math.log((n + 1) / (df + 1)) + 1) * (groupWeight[group] ?? 1));
     });
     const featurizer = new TextFeaturizer(options, Int32Array.from(kept), Float32Array.from(weights));
-    // Two passes (lengths, then values) so the matrix is allocated once, at its exact size.
-    const offsets = new Int32Array(texts.length + 1);
-    for (let r = 0; r < texts.length; r++) offsets[r + 1] = (offsets[r] as number) + featurizer.featurize(texts[r] as string);
-    const total = offsets[texts.length] as number;
-    const ids = new Int32Array(total);
-    const values = new Float32Array(total);
-    for (let r = 0; r < texts.length; r++) {
-      const length = featurizer.featurize(texts[r] as string);
-      ids.set(featurizer.ids.subarray(0, length), offsets[r]);
-      values.set(featurizer.values.subarray(0, length), offsets[r]);
-    }
-    return { featurizer, matrix: { rows: texts.length, offsets, ids, values } };
+    const vocabulary = distinctWords.map((word) => featurizer.analyse(word));
+    return { featurizer, rows: new TrainingTexts(featurizer, vocabulary, offsets, tokens.slice(0, tokenCount)) };
   }
 
-  private analyse(word: string): AnalysedWord {
+  /** The analysis of one word (cached). */
+  analyse(word: string): AnalysedWord {
     let analysed = this.wordCache.get(word);
     if (analysed === undefined) {
       const hash = hashWord(porterStem(word));
@@ -164,8 +180,11 @@ export class TextFeaturizer {
         const id = this.index.get(h);
         if (id >= 0) found.push(id);
       });
-      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found), vector: undefined };
-      if (this.wordCache.size >= WORD_CACHE_LIMIT) this.wordCache.clear();
+      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found), vectorSlot: -1, vectorGeneration: -1 };
+      if (this.wordCache.size >= WORD_CACHE_LIMIT) {
+        this.wordCache.clear();
+        this.cacheGeneration++;
+      }
       this.wordCache.set(word, analysed);
     }
     return analysed;
@@ -188,17 +207,23 @@ export class TextFeaturizer {
 
   /** Featurises `text` into `ids`/`values`/`length` and sets `knownShare`; returns the number of features. */
   featurize(text: string): number {
-    this.length = 0;
     const words = tokenizeWords(text);
+    const analysedWords = this.words;
+    for (let w = 0; w < words.length; w++) analysedWords[w] = this.analyse(words[w] as string);
+    return this.featurizeWords(words.length);
+  }
+
+  /** Featurises the words `words[0..count)` (already analysed); see `featurize`. */
+  featurizeWords(count: number): number {
+    this.length = 0;
     let content = 0;
     let knownContent = 0;
     let known = 0;
     let previous = 0;
     const analysedWords = this.words;
-    this.wordCount = words.length;
-    for (let w = 0; w < words.length; w++) {
-      const analysed = this.analyse(words[w] as string);
-      analysedWords[w] = analysed;
+    this.wordCount = count;
+    for (let w = 0; w < count; w++) {
+      const analysed = analysedWords[w] as AnalysedWord;
       if (analysed.known) known++;
       if (!analysed.stop) {
         content++;
@@ -215,7 +240,7 @@ export class TextFeaturizer {
       }
       previous = analysed.hash;
     }
-    this.knownShare = content > 0 ? knownContent / content : words.length > 0 ? known / words.length : 0;
+    this.knownShare = content > 0 ? knownContent / content : count > 0 ? known / count : 0;
     const { counts, featureWeights, ids, values, bigram } = this;
     if (this.extraIds.length < this.length) {
       this.extraIds = new Int32Array(this.ids.length);
@@ -245,5 +270,37 @@ export class TextFeaturizer {
     this.scale = inv;
     this.extraLength = extra;
     return this.length;
+  }
+}
+
+/** Training texts as indexes into a vocabulary of analysed words (4 bytes per word), featurised on `load`. */
+export class TrainingTexts implements SparseRows {
+  constructor(
+    private readonly featurizer: TextFeaturizer,
+    private readonly vocabulary: readonly AnalysedWord[],
+    /** Text r is `tokens[offsets[r] .. offsets[r+1])`. */
+    private readonly offsets: Int32Array,
+    private readonly tokens: Int32Array,
+  ) {}
+
+  get rows(): number {
+    return this.offsets.length - 1;
+  }
+
+  get ids(): Int32Array {
+    return this.featurizer.ids;
+  }
+
+  get values(): Float32Array {
+    return this.featurizer.values;
+  }
+
+  load(row: number): number {
+    const { featurizer, vocabulary, offsets, tokens } = this;
+    const from = offsets[row] as number;
+    const count = (offsets[row + 1] as number) - from;
+    const words = featurizer.words;
+    for (let w = 0; w < count; w++) words[w] = vocabulary[tokens[from + w] as number] as AnalysedWord;
+    return featurizer.featurizeWords(count);
   }
 }
