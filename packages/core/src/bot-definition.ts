@@ -89,6 +89,8 @@ export interface BotSettings {
   readonly maxEscalationRetries?: number;
   /** Name of the `IntentMatcher` that classifies this bot's intents. Default: the runtime's default matcher. */
   readonly intentMatcher?: string;
+  /** After this many fallbacks in a row, the auto-escalation dialog (if the bot has one) starts instead. Default 3. */
+  readonly autoEscalationAfter?: number;
   /** Disambiguation: how many intents to offer (2 or 3). Default 3. */
   readonly disambiguationOptions?: number;
 }

@@ -32,8 +32,10 @@ export interface ConversationState {
   disambiguatedIntentId?: string;
   /** Pending disambiguation offer, if any. */
   disambiguation?: { readonly options: readonly string[] };
-  /** How many `__agent_escalation_failed__` messages this conversation got. */
+  /** Late transfer failures since the last successful transfer or final failure message. */
   escalationFailures: number;
+  /** Fallbacks in a row, for the auto-escalation dialog. */
+  consecutiveFallbacks?: number;
   /** Recent transcript, bounded. */
   transcript: TranscriptEntry[];
   /** Number of user turns handled. */

@@ -20,6 +20,7 @@ export const BottangoErrorCode = {
   PluginLoadFailed: 'PLUGIN_LOAD_FAILED',
   ModelFormat: 'MODEL_FORMAT',
   ScriptFailed: 'SCRIPT_FAILED',
+  DialogLoop: 'DIALOG_LOOP',
   InvalidDataset: 'INVALID_DATASET',
 } as const;
 

@@ -24,6 +24,8 @@ export interface TransferRequest {
   readonly transcript: readonly TranscriptEntry[];
   /** Set for a bot-group automatic transfer. */
   readonly automatic?: boolean;
+  /** Bots that already held the conversation during this user turn, in order; the receiver must not be one of them. */
+  readonly hops?: readonly string[];
 }
 
 export const TransferFailureReason = {
@@ -35,7 +37,7 @@ export const TransferFailureReason = {
   Timeout: 'timeout',
   /** The skill is not held by any bot agent of the platform, or is not a valid skill. */
   UnknownSkill: 'unknown-skill',
-  /** The bot tried to transfer to a skill it holds itself. */
+  /** The bot tried to transfer to a skill it holds itself, or back to a bot the conversation already left in this turn. */
   Loop: 'transfer-loop',
 } as const;
 export type TransferFailureReason = (typeof TransferFailureReason)[keyof typeof TransferFailureReason];

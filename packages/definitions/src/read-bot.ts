@@ -182,6 +182,7 @@ function buildSettings(settings: NonNullable<BotFile['settings']>): BotSettings 
   return {
     ...(settings.defaultUserFriendlyResponse === undefined ? {} : { defaultUserFriendlyResponse: settings.defaultUserFriendlyResponse }),
     ...(settings.maxEscalationRetries === undefined ? {} : { maxEscalationRetries: settings.maxEscalationRetries }),
+    ...(settings.autoEscalationAfter === undefined ? {} : { autoEscalationAfter: settings.autoEscalationAfter }),
     ...(settings.intentMatcher === undefined ? {} : { intentMatcher: settings.intentMatcher }),
     ...(settings.disambiguationOptions === undefined ? {} : { disambiguationOptions: settings.disambiguationOptions }),
   };

@@ -29,6 +29,7 @@ export const botFileSchema = strictObject({
   settings: strictObject({
     defaultUserFriendlyResponse: text.optional(),
     maxEscalationRetries: z.int().min(0).optional(),
+    autoEscalationAfter: z.int().min(1).optional(),
     intentMatcher: nonEmpty.optional(),
     disambiguationOptions: z.literal([2, 3]).optional(),
   }).optional(),

@@ -50,6 +50,8 @@ export class CompiledBot {
   readonly dialogs: readonly CompiledDialog[];
   readonly fallback: CompiledDialog | undefined;
   readonly disambiguation: CompiledDialog | undefined;
+  /** Starts instead of the fallback after `autoEscalationAfter` fallbacks in a row. */
+  readonly autoEscalation: CompiledDialog | undefined;
   readonly intents: ReadonlyMap<string, IntentDefinition>;
   readonly #byName: ReadonlyMap<string, CompiledDialog>;
   readonly #byIntent: ReadonlyMap<string, CompiledDialog>;
@@ -65,9 +67,13 @@ export class CompiledBot {
     this.#byName = new Map(dialogs.map((d) => [d.name, d]));
     const active = dialogs.filter((d) => !d.definition.disabled);
     this.#starters = active.filter((d) => d.definition.type === DialogType.Standard);
-    this.#byIntent = new Map(this.#starters.filter((d) => d.intentId !== undefined).map((d) => [d.intentId as string, d]));
+    // When two dialogs use one intent, the first in the bot wins (the definitions check warns about it).
+    const byIntent = new Map<string, CompiledDialog>();
+    for (const d of this.#starters) if (d.intentId !== undefined && !byIntent.has(d.intentId)) byIntent.set(d.intentId, d);
+    this.#byIntent = byIntent;
     this.fallback = active.find((d) => d.definition.type === DialogType.Fallback);
     this.disambiguation = active.find((d) => d.definition.type === DialogType.Disambiguation);
+    this.autoEscalation = active.find((d) => d.definition.type === DialogType.AutoEscalation);
   }
 
   dialog(name: string): CompiledDialog | undefined {

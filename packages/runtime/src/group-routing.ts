@@ -39,7 +39,8 @@ export function rankGroupCandidates(members: readonly CompiledBot[], text: strin
       intentId: best.intentId,
       score: best.score,
       band: confidenceBand(best.score),
-      eligible: match.kind === 'intent' && match.intentId === best.intentId && startsDialog(best.score),
+      // A close call that this bot would disambiguate still counts: the score is at GOOD or better and a dialog starts from it.
+      eligible: startsDialog(best.score) && (match.kind === 'intent' ? match.intentId === best.intentId : match.kind === 'disambiguate'),
     });
   }
   intents.sort((a, b) => Number(b.eligible) - Number(a.eligible) || (b.score ?? 0) - (a.score ?? 0));

@@ -126,18 +126,21 @@ describe('transfer failures', () => {
     expect(only(events, 'transfer-failed')[0]).toMatchObject({ reason: 'rejected', stage: 'late' });
   });
 
-  it('stops escalating after the retry cap and sends the final message', async () => {
+  it('stops retrying after the cap with the final message, and a later request starts counting again', async () => {
     const rt = await runtime({ maxEscalationRetries: 2 });
     rt.setAgentStatus('human-desk', { connected: false });
     const id = await rt.startConversation({ botId: 'concierge' });
-    const stages: string[] = [];
-    let last: ConversationEvent[] = [];
+    const stages: string[][] = [];
+    const turns: ConversationEvent[][] = [];
     for (let i = 0; i < 4; i++) {
-      last = await rt.send(id, 'human');
-      stages.push(...only(last, 'transfer-failed').map((e) => e.stage));
+      const events = await rt.send(id, 'human');
+      turns.push(events);
+      stages.push(only(events, 'transfer-failed').map((e) => e.stage));
     }
-    expect(stages).toEqual(['late', 'late', 'late', 'final', 'final']);
-    expect(said(last)).toEqual(['concierge: Not able to transfer to Agent at this time. Please try later.']);
+    expect(stages).toEqual([['late'], ['late'], ['late', 'final'], ['late']]);
+    expect(said(turns[2]!).at(-1)).toBe('concierge: Not able to transfer to Agent at this time. Please try later.');
+    expect(only(turns[2]!, 'user-message').some((e) => e.system)).toBe(false);
+    expect(said(turns[3]!).at(-1)).toBe('concierge: Sorry, nobody can take your conversation right now.');
   });
 
   it('refuses a transfer to a skill the bot holds itself (loop) and takes the failure branch', async () => {

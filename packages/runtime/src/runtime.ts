@@ -55,7 +55,7 @@ export interface RuntimeParts {
 }
 
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
-const MAX_STEPS_PER_TURN = 500;
+const MAX_STEPS_PER_TURN = 50;
 
 interface Turn extends ScriptTurn {
   state: ConversationState;
@@ -65,6 +65,10 @@ interface Turn extends ScriptTurn {
   /** The conversation left this bot during the turn. */
   transferred: boolean;
   steps: number;
+  /** Bots that held the conversation during this user turn (transfers may not go back to one). */
+  readonly hops: readonly string[];
+  /** A receiver's events, held until its transfer stands; undefined for a user's turn (events go out at once). */
+  readonly held: ConversationEvent[] | undefined;
 }
 
 /**
@@ -77,6 +81,10 @@ export class BottangoRuntime implements TransferReceiver {
   readonly #listeners = new Set<ConversationEventListener>();
   /** Events of the turn in progress, per conversation. */
   readonly #collectors = new Map<string, ConversationEvent[]>();
+  /** Turns waiting on a transfer in this process, by transfer ID: a receiver's events go out through them, in order. */
+  readonly #senders = new Map<string, Turn>();
+  /** Transfers the sender gave up on (timeout): their receiver must not take the conversation. */
+  readonly #abandoned = new Set<string>();
   #closed = false;
 
   constructor(parts: RuntimeParts) {
@@ -122,6 +130,9 @@ export class BottangoRuntime implements TransferReceiver {
     this.#assertOpen();
     this.bot(options.botId);
     const id = options.conversationId ?? randomUUID();
+    if (options.conversationId !== undefined && (await this.#parts.states.load(id))) {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `conversation "${id}" already exists`);
+    }
     const state: ConversationState = {
       id,
       userId: options.userId ?? `user-${id}`,
@@ -165,6 +176,9 @@ export class BottangoRuntime implements TransferReceiver {
     if (!status.acceptsTransfers) {
       return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `bot "${request.toBotId}" refused the conversation` };
     }
+    if (request.hops?.includes(bot.id)) {
+      return { kind: 'failed', reason: TransferFailureReason.Loop, message: `the conversation already left bot "${bot.id}" in this turn (${[...request.hops, bot.id].join(' → ')})` };
+    }
     const previous = await this.#parts.states.load(request.conversationId);
     if (!previous) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `conversation "${request.conversationId}" not found` };
     // The receiver is a different bot: it inherits the transcript, never the sender's variables or dialogs.
@@ -179,7 +193,9 @@ export class BottangoRuntime implements TransferReceiver {
       transcript: previous.transcript,
       turns: previous.turns,
     };
-    this.#emit({
+    // The receiver's events are held until its transfer is known to stand.
+    const turn = newTurn(state, '', [...(request.hops ?? [request.fromBotId]), bot.id], []);
+    this.#out(turn, {
       type: 'transfer',
       conversationId: state.id,
       transferId: request.transferId,
@@ -189,10 +205,18 @@ export class BottangoRuntime implements TransferReceiver {
       ...(request.tangoContext ? { context: request.tangoContext } : {}),
       automatic: request.automatic === true,
     });
-    const turn = newTurn(state, '');
     await this.#startAfterTransfer(turn, bot, request.tangoContext);
     await this.#drainInjected(turn);
+    // A sender that stopped waiting (timeout) keeps the conversation: drop what this receiver did.
+    if (this.#abandoned.delete(request.transferId)) {
+      return { kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${bot.id}" finished after the sender stopped waiting` };
+    }
     if (!turn.transferred) await this.#parts.states.save(turn.state);
+    const sender = this.#senders.get(request.transferId);
+    for (const event of turn.held ?? []) {
+      if (sender) this.#out(sender, event);
+      else this.#emit(event);
+    }
     return { kind: 'accepted', toBotId: bot.id };
   }
 
@@ -233,7 +257,7 @@ export class BottangoRuntime implements TransferReceiver {
     const events: ConversationEvent[] = [];
     this.#collectors.set(conversationId, events);
     try {
-      const turn = newTurn(state, text);
+      const turn = newTurn(state, text, [state.ownerBotId]);
       await this.#handleMessage(turn, text, false);
       await this.#drainInjected(turn);
       if (!turn.transferred) await this.#parts.states.save(turn.state);
@@ -254,7 +278,7 @@ export class BottangoRuntime implements TransferReceiver {
     const state = turn.state;
     turn.currentUserMessage = text;
     turn.requestVariables.clear();
-    this.#emit({ type: 'user-message', conversationId: state.id, text, ...(system ? { system: true as const } : {}) });
+    this.#out(turn, { type: 'user-message', conversationId: state.id, text, ...(system ? { system: true as const } : {}) });
     this.#record(state, { from: 'user', text, ...(system ? { system: true } : {}) });
     state.turns++;
     const bot = this.bot(state.ownerBotId);
@@ -294,16 +318,24 @@ export class BottangoRuntime implements TransferReceiver {
       await this.#startDialog(turn, bot, match.dialog, triggerOf(match), options.afterTransfer);
       return;
     }
+    // Nothing here starts a dialog: another bot of the group that does comes before asking the user to choose.
+    if (options.searchGroup && (await this.#transferWithinGroup(turn, bot, text))) return;
     if (match.kind === 'disambiguate') {
       this.#offerDisambiguation(turn, bot, match.options);
       return;
     }
-    if (options.searchGroup && (await this.#transferWithinGroup(turn, bot, text))) return;
     await this.#fallback(turn, bot, text, options.afterTransfer);
   }
 
   async #fallback(turn: Turn, bot: CompiledBot, text: string, afterTransfer: boolean): Promise<void> {
-    this.#emit({ type: 'fallback', conversationId: turn.state.id, botId: bot.id, text });
+    this.#out(turn, { type: 'fallback', conversationId: turn.state.id, botId: bot.id, text });
+    const inARow = (turn.state.consecutiveFallbacks ?? 0) + 1;
+    turn.state.consecutiveFallbacks = inARow;
+    if (bot.autoEscalation && inARow >= (bot.definition.settings?.autoEscalationAfter ?? DEFAULT_AUTO_ESCALATION_AFTER)) {
+      turn.state.consecutiveFallbacks = 0;
+      await this.#startDialog(turn, bot, bot.autoEscalation, { by: 'fallback' }, afterTransfer);
+      return;
+    }
     if (bot.fallback) {
       await this.#startDialog(turn, bot, bot.fallback, { by: 'fallback' }, afterTransfer);
     } else {
@@ -322,14 +354,14 @@ export class BottangoRuntime implements TransferReceiver {
     const groupId = bot.definition.group;
     const group = groupId === undefined ? undefined : this.#parts.groups.get(groupId);
     if (!group?.collaboration) return false;
-    const target = this.routeWithinGroup(bot.id, text);
+    const target = this.routeWithinGroup(bot.id, text, turn.hops);
     if (!target) return false;
     const context: TangoContext = target.intentId !== undefined ? { intentId: target.intentId, userMessage: text } : { userMessage: text };
     const skill = target.bot.definition.skills[0] ?? `bot:${target.bot.id}`;
     if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', this.#template(turn, group.transferMessage));
     const outcome = await this.#deliver(turn, bot, skill, target.bot.id, context, true);
     if (outcome.kind === 'accepted') return true;
-    this.#emit({ type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'immediate', message: outcome.message });
+    this.#out(turn, { type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'immediate', message: outcome.message });
     return false;
   }
 
@@ -343,10 +375,10 @@ export class BottangoRuntime implements TransferReceiver {
    * Which other connected bot of `fromBotId`'s group would take the text: the first eligible candidate of
    * `rankGroupCandidates` (patterns first, then the highest intent at GOOD or better). Also used by `bottango route`.
    */
-  routeWithinGroup(fromBotId: string, text: string): GroupRoute | undefined {
+  routeWithinGroup(fromBotId: string, text: string, exclude: readonly string[] = []): GroupRoute | undefined {
     const groupId = this.bot(fromBotId).definition.group;
     if (groupId === undefined) return undefined;
-    const members = this.groupMembers(groupId).filter((b) => b.id !== fromBotId);
+    const members = this.groupMembers(groupId).filter((b) => b.id !== fromBotId && !exclude.includes(b.id));
     const best = rankGroupCandidates(members, text).find((c) => c.eligible);
     return best ? { ...best, bot: this.bot(best.botId) } : undefined;
   }
@@ -367,8 +399,9 @@ export class BottangoRuntime implements TransferReceiver {
       awaitingAnswer: false,
       ...(dialog.intentId !== undefined && trigger.by !== 'pattern' ? { starterIntentId: dialog.intentId } : {}),
     };
+    if (trigger.by !== 'fallback') turn.state.consecutiveFallbacks = 0;
     turn.state.dialogStack.push(frame);
-    this.#emit({ type: 'dialog-started', conversationId: turn.state.id, botId: bot.id, dialog: dialog.name, trigger, ...(afterTransfer ? { afterTransfer: true as const } : {}) });
+    this.#out(turn, { type: 'dialog-started', conversationId: turn.state.id, botId: bot.id, dialog: dialog.name, trigger, ...(afterTransfer ? { afterTransfer: true as const } : {}) });
     await this.#run(turn);
   }
 
@@ -383,7 +416,7 @@ export class BottangoRuntime implements TransferReceiver {
       const interactions = dialog.definition.interactions;
       if (frame.position >= interactions.length) {
         state.dialogStack.pop();
-        this.#emit({ type: 'dialog-ended', conversationId: state.id, botId: bot.id, dialog: dialog.name });
+        this.#out(turn, { type: 'dialog-ended', conversationId: state.id, botId: bot.id, dialog: dialog.name });
         const under = top(state);
         if (under?.awaitingAnswer) {
           // Context switching: back in the dialog underneath, repeat the question it was waiting on.
@@ -393,7 +426,7 @@ export class BottangoRuntime implements TransferReceiver {
         continue;
       }
       if (++turn.steps > MAX_STEPS_PER_TURN) {
-        this.#emit({ type: 'error', conversationId: state.id, botId: bot.id, code: 'DIALOG_LOOP', message: `dialog "${dialog.name}" ran ${MAX_STEPS_PER_TURN} interactions in one turn; stopped` });
+        this.#out(turn, { type: 'error', conversationId: state.id, botId: bot.id, code: BottangoErrorCode.DialogLoop, message: `dialog "${dialog.name}" ran ${MAX_STEPS_PER_TURN} interactions in one turn without waiting for the user; stopped` });
         state.dialogStack = [];
         return;
       }
@@ -430,7 +463,7 @@ export class BottangoRuntime implements TransferReceiver {
     else if (target !== undefined) {
       const index = dialog.interactionIndex.get(target);
       if (index === undefined) {
-        this.#emit({ type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.InvalidDefinition, message: `dialog "${dialog.name}" has no interaction "${target}"` });
+        this.#out(turn, { type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.InvalidDefinition, message: `dialog "${dialog.name}" has no interaction "${target}"` });
       } else position = index;
     }
     replaceTop(turn.state, { ...frame, position, awaitingAnswer: false });
@@ -441,8 +474,12 @@ export class BottangoRuntime implements TransferReceiver {
   async #escalate(turn: Turn, bot: CompiledBot, dialog: CompiledDialog, interaction: AgentTransferInteraction): Promise<void> {
     const state = turn.state;
     const skill = this.#template(turn, interaction.skill).trim();
+    // The context prepared for this escalation is used up whatever happens next.
+    const context = interaction.tangoContext ? this.#resolveTangoContext(state) : undefined;
+    state.pendingTangoContext = {};
+    delete state.pendingIntentByDomain;
     const immediateFailure = async (reason: TransferFailureReason, message: string): Promise<void> => {
-      this.#emit({ type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason, stage: 'immediate', message });
+      this.#out(turn, { type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason, stage: 'immediate', message });
       await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
       if (interaction.onFailure !== undefined) {
         this.#advance(turn, bot, interaction.onFailure);
@@ -457,7 +494,7 @@ export class BottangoRuntime implements TransferReceiver {
     }
     if (bot.definition.skills.includes(skill)) {
       const message = `bot "${bot.id}" cannot transfer to skill "${skill}": it holds that skill itself (transfer loop)`;
-      this.#emit({ type: 'error', conversationId: state.id, botId: bot.id, code: BottangoErrorCode.TransferLoop, message });
+      this.#out(turn, { type: 'error', conversationId: state.id, botId: bot.id, code: BottangoErrorCode.TransferLoop, message });
       await immediateFailure(TransferFailureReason.Loop, message);
       return;
     }
@@ -465,18 +502,15 @@ export class BottangoRuntime implements TransferReceiver {
       await immediateFailure(TransferFailureReason.UnknownSkill, `no bot agent holds skill "${skill}"`);
       return;
     }
-    if (state.escalationFailures > this.#retryCap(bot)) {
-      await this.#finalEscalationFailure(turn, bot, skill, 'escalation stopped after repeated failures in this conversation');
+    const toBotId = this.#parts.directory.pick(skill, bot.id);
+    if (toBotId !== undefined && turn.hops.includes(toBotId)) {
+      await immediateFailure(TransferFailureReason.Loop, `the conversation already left bot "${toBotId}" in this turn (${[...turn.hops, toBotId].join(' → ')})`);
       return;
     }
     if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, this.#template(turn, interaction.message));
-    const context = interaction.tangoContext ? this.#resolveTangoContext(state) : undefined;
-    state.pendingTangoContext = {};
-    delete state.pendingIntentByDomain;
     await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
-    const toBotId = this.#parts.directory.pick(skill, bot.id);
     const outcome: TransferOutcome = toBotId
       ? await this.#deliver(turn, bot, skill, toBotId, context, false)
       : { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${skill}"` };
@@ -496,15 +530,20 @@ export class BottangoRuntime implements TransferReceiver {
       ...(context ? { tangoContext: context } : {}),
       transcript: state.transcript,
       ...(automatic ? { automatic: true } : {}),
+      hops: turn.hops,
     };
     let outcome: TransferOutcome;
+    this.#senders.set(request.transferId, turn);
     try {
       outcome = await this.#parts.transport.deliver(request);
     } catch (error) {
       outcome = { kind: 'failed', reason: TransferFailureReason.Rejected, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.#senders.delete(request.transferId);
     }
     // The receiver saved the conversation as it now stands; the sender must not write its stale copy back.
     if (outcome.kind === 'accepted') turn.transferred = true;
+    else if (outcome.reason === TransferFailureReason.Timeout) this.#abandoned.add(request.transferId);
     return outcome;
   }
 
@@ -512,7 +551,7 @@ export class BottangoRuntime implements TransferReceiver {
   async #lateFailure(turn: Turn, bot: CompiledBot, skill: string, outcome: Extract<TransferOutcome, { kind: 'failed' }>): Promise<void> {
     const state = turn.state;
     state.escalationFailures++;
-    this.#emit({ type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: outcome.message });
+    this.#out(turn, { type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: outcome.message });
     if (state.escalationFailures > this.#retryCap(bot)) {
       await this.#finalEscalationFailure(turn, bot, skill, `${state.escalationFailures} failed attempts; the cap is ${this.#retryCap(bot)} retries`);
       return;
@@ -521,7 +560,9 @@ export class BottangoRuntime implements TransferReceiver {
   }
 
   async #finalEscalationFailure(turn: Turn, bot: CompiledBot, skill: string, message: string): Promise<void> {
-    this.#emit({ type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: TransferFailureReason.NoAgentAvailable, stage: 'final', message });
+    // The cap ends this round of retries; a later escalation (a new user request) starts counting again.
+    turn.state.escalationFailures = 0;
+    this.#out(turn, { type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: TransferFailureReason.NoAgentAvailable, stage: 'final', message });
     turn.state.dialogStack = [];
     this.#say(turn, bot, '(escalation)', bot.definition.settings?.defaultUserFriendlyResponse ?? DEFAULT_ESCALATION_FINAL_MESSAGE);
   }
@@ -553,7 +594,7 @@ export class BottangoRuntime implements TransferReceiver {
   #offerDisambiguation(turn: Turn, bot: CompiledBot, options: readonly { intentId: string; name: string; score: number }[]): void {
     const dialog = bot.disambiguation as CompiledDialog;
     turn.state.disambiguation = { options: options.map((o) => o.intentId) };
-    this.#emit({ type: 'disambiguation', conversationId: turn.state.id, botId: bot.id, options });
+    this.#out(turn, { type: 'disambiguation', conversationId: turn.state.id, botId: bot.id, options });
     const first = dialog.definition.interactions.find((i) => i.type === 'text' || i.type === 'question');
     const header = first && 'text' in first ? this.#template(turn, first.text) : 'Did you mean:';
     const lines = [...options.map((o, i) => `${i + 1}. ${o.name}`), `${options.length + 1}. None of the above`];
@@ -592,7 +633,7 @@ export class BottangoRuntime implements TransferReceiver {
     } catch (error) {
       const message = `${phase} script failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#parts.logger.warn(message, { botId: bot.id, conversationId: turn.state.id });
-      this.#emit({ type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.ScriptFailed, message });
+      this.#out(turn, { type: 'error', conversationId: turn.state.id, botId: bot.id, code: BottangoErrorCode.ScriptFailed, message });
     }
   }
 
@@ -603,7 +644,7 @@ export class BottangoRuntime implements TransferReceiver {
   }
 
   #say(turn: Turn, bot: CompiledBot, dialog: string, text: string): void {
-    this.#emit({ type: 'bot-message', conversationId: turn.state.id, botId: bot.id, dialog, text });
+    this.#out(turn, { type: 'bot-message', conversationId: turn.state.id, botId: bot.id, dialog, text });
     this.#record(turn.state, { from: 'bot', botId: bot.id, text });
   }
 
@@ -617,6 +658,12 @@ export class BottangoRuntime implements TransferReceiver {
     const dialog = bot.dialog(frame.dialog);
     if (!dialog) throw new BottangoError(BottangoErrorCode.InvalidDefinition, `bot "${bot.id}" has no dialog "${frame.dialog}" (conversation state from another version of the bot?)`);
     return dialog;
+  }
+
+  /** An event of `turn`: held when the turn is a receiver's whose transfer is not settled yet, else emitted. */
+  #out(turn: Turn, event: ConversationEvent): void {
+    if (turn.held) turn.held.push(event);
+    else this.#emit(event);
   }
 
   #emit(event: ConversationEvent): void {
@@ -640,9 +687,12 @@ export interface GroupRoute extends GroupCandidate {
   readonly bot: CompiledBot;
 }
 
-function newTurn(state: ConversationState, text: string): Turn {
-  return { state, currentUserMessage: text, requestVariables: new Map(), triggerNext: undefined, injected: [], transferred: false, steps: 0 };
+function newTurn(state: ConversationState, text: string, hops: readonly string[], held?: ConversationEvent[]): Turn {
+  return { state, currentUserMessage: text, requestVariables: new Map(), triggerNext: undefined, injected: [], transferred: false, steps: 0, hops, held };
 }
+
+/** Fallbacks in a row before the auto-escalation dialog starts (spec: "recommended 3"). */
+const DEFAULT_AUTO_ESCALATION_AFTER = 3;
 
 function top(state: ConversationState): DialogFrame | undefined {
   return state.dialogStack[state.dialogStack.length - 1];
