@@ -40,39 +40,10 @@ export class SoftmaxModel {
     const random = mulberry32(options.seed);
     const probs = new Float64Array(C);
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i] as number;
-        order[i] = order[j] as number;
-        order[j] = t;
-      }
+      shuffle(order, random);
       const lr = options.learningRate / (1 + epoch);
-      const decay = 1 - lr * options.l2;
-      for (let k = 0; k < order.length; k++) {
-        const n = order[k] as number;
-        const y = labels[n] as number;
-        const to = rows.load(n);
-        const from = 0;
-        const ids = rows.ids;
-        const values = rows.values;
-        for (let c = 0; c < C; c++) probs[c] = bias[c] as number;
-        for (let f = from; f < to; f++) {
-          const row = (ids[f] as number) * C;
-          const v = values[f] as number;
-          for (let c = 0; c < C; c++) probs[c] = (probs[c] as number) + v * (weights[row + c] as number);
-        }
-        softmaxInPlace(probs, C, 1);
-        probs[y] = (probs[y] as number) - 1;
-        let maxGrad = 0;
-        for (let c = 0; c < C; c++) maxGrad = Math.max(maxGrad, Math.abs(probs[c] as number));
-        if (maxGrad < 1e-3) continue;
-        for (let f = from; f < to; f++) {
-          const row = (ids[f] as number) * C;
-          const step = lr * (values[f] as number);
-          for (let c = 0; c < C; c++) weights[row + c] = (weights[row + c] as number) * decay - step * (probs[c] as number);
-        }
-        for (let c = 0; c < C; c++) bias[c] = (bias[c] as number) - lr * 0.1 * (probs[c] as number);
-      }
+      // One update per example, in a function of its own: optimised once, not re-entered by on-stack replacement.
+      for (let k = 0; k < order.length; k++) sgdStep(rows, order[k] as number, labels, weights, bias, probs, C, lr, 1 - lr * options.l2);
       onEpoch?.(epoch + 1);
     }
     return SoftmaxModel.quantise(weights, bias, C, options.pruneLevels);
@@ -144,6 +115,41 @@ export class SoftmaxModel {
       }
     }
   }
+}
+
+/** Fisher–Yates shuffle. */
+function shuffle(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+}
+
+/** One SGD update of the softmax loss on training row `n` (lazy L2 on the rows it touches). */
+function sgdStep(rows: SparseRows, n: number, labels: Int32Array, weights: Float32Array, bias: Float32Array, probs: Float64Array, C: number, lr: number, decay: number): void {
+  const length = rows.load(n);
+  const ids = rows.ids;
+  const values = rows.values;
+  for (let c = 0; c < C; c++) probs[c] = bias[c] as number;
+  for (let f = 0; f < length; f++) {
+    const row = (ids[f] as number) * C;
+    const v = values[f] as number;
+    for (let c = 0; c < C; c++) probs[c] = (probs[c] as number) + v * (weights[row + c] as number);
+  }
+  softmaxInPlace(probs, C, 1);
+  const y = labels[n] as number;
+  probs[y] = (probs[y] as number) - 1;
+  let maxGrad = 0;
+  for (let c = 0; c < C; c++) maxGrad = Math.max(maxGrad, Math.abs(probs[c] as number));
+  if (maxGrad < 1e-3) return;
+  for (let f = 0; f < length; f++) {
+    const row = (ids[f] as number) * C;
+    const step = lr * (values[f] as number);
+    for (let c = 0; c < C; c++) weights[row + c] = (weights[row + c] as number) * decay - step * (probs[c] as number);
+  }
+  for (let c = 0; c < C; c++) bias[c] = (bias[c] as number) - lr * 0.1 * (probs[c] as number);
 }
 
 export function softmaxInPlace(values: Float64Array, count: number, temperature: number): void {

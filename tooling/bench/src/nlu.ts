@@ -81,16 +81,18 @@ async function trainNlpjs(intents: Map<string, string[]>): Promise<Trained> {
 }
 
 async function child(engine: Engine, dataset: string): Promise<RunResult> {
-  const examples = loadExamples(dataset);
-  const hasOos = examples.some((e) => e.intent === 'oos');
+  // Keep only what is used (in-scope train texts by intent, test examples), not every parsed line.
   const intents = new Map<string, string[]>();
-  for (const e of examples) {
+  const test: Example[] = [];
+  let hasOos = false;
+  for (const e of loadExamples(dataset)) {
+    if (e.intent === 'oos') hasOos = true;
+    if (e.split === 'test') test.push(e);
     if (e.split !== 'train' || e.intent === 'oos') continue;
     let list = intents.get(e.intent);
     if (!list) intents.set(e.intent, (list = []));
     list.push(e.text);
   }
-  const test = examples.filter((e) => e.split === 'test');
   const start = performance.now();
   const classify = engine === 'natural' ? await trainNatural(intents) : await trainNlpjs(intents);
   const trainSeconds = (performance.now() - start) / 1000;
