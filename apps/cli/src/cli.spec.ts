@@ -10,14 +10,16 @@ import type { CliIO } from './io.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_BOTS = join(ROOT, 'apps/demo/bots');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const io: CliIO = { stdout, stderr, interactive: false, cwd: ROOT };
+  const stdin = new PassThrough();
+  stdin.end(input ?? '');
+  const io: CliIO = { stdout, stderr, interactive: false, cwd: ROOT, stdin };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -108,4 +110,20 @@ describe('bad bot files', () => {
     expect(err).toContain(`${file}:9:16 dialogs[1].starter.intent: unknown intent 'nope'`);
     expect(err).toContain(`${file}:9:41 dialogs[1].starter.patterns[0]: invalid pattern "(unclosed": unclosed "(" at position 0`);
   });
+});
+
+describe('bottango chat', () => {
+  it('handles every piped line in order and exits 0 at the end of the input', async () => {
+    const { code, out } = await cli(['chat', '--bots', DEMO_BOTS, '--start', 'concierge'], 'hello\nI want a refund\nA-7\n/offline tech\n');
+    expect(code).toBe(0);
+    expect(out).toContain('⇢ transfer concierge → billing (skill billing), Tango Context: { intentId=billing.refund }');
+    expect(out).toContain('billing [Refund]: Done: the refund for order A-7 is on its way');
+    expect(out).toContain('tech is offline');
+  }, 60_000);
+
+  it('asks for --start when the directory has several bots', async () => {
+    const { code, err } = await cli(['chat', '--bots', DEMO_BOTS]);
+    expect(code).toBe(2);
+    expect(err).toContain('4 bots (billing, concierge, human-desk, tech); name the one that answers first with --start <bot>');
+  }, 60_000);
 });

@@ -30,6 +30,19 @@ ${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAG
 
 Run "bottango <command> --help" for a command's options.`;
 
+/** Exit code for a bug in bottango itself, distinct from 1 (a checked thing failed) and 2 (bad usage or input). */
+export const EXIT_INTERNAL_ERROR = 70;
+
+const COMMAND_USAGE: Record<string, string> = {
+  chat: CHAT_USAGE,
+  run: RUN_USAGE,
+  test: TEST_USAGE,
+  eval: EVAL_USAGE,
+  'eval-routing': EVAL_ROUTING_USAGE,
+  route: ROUTE_USAGE,
+  check: CHECK_USAGE,
+};
+
 /** Runs the CLI; the one place where errors become exit codes and messages. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...args] = argv;
@@ -43,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${COMMAND_USAGE[name] ?? USAGE}\n`);
     return 0;
   }
   try {
@@ -62,7 +75,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return 2;
     }
     io.stderr.write(`bottango ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    return EXIT_INTERNAL_ERROR;
   }
 }
 

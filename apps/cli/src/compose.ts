@@ -4,6 +4,7 @@ import { loadBotDirectory, type DefinitionProblem } from '@bottango/definitions'
 import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
+import { UsageError } from './usage-error.js';
 import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
 
 export interface ComposeOptions {
@@ -52,4 +53,16 @@ function checkDefaultPattern(syntax: string, pattern: string): string | undefine
     const prefix = `pattern ${JSON.stringify(pattern)}: `;
     return message.startsWith(prefix) ? message.slice(prefix.length) : message;
   }
+}
+
+/** The bot that answers first: `--start`, or the only bot; with several bots and no `--start`, a usage error. */
+export function startBot(runtime: BottangoRuntime, start: string | undefined, command: string, usage: string): string {
+  if (start !== undefined) {
+    runtime.bot(start);
+    return start;
+  }
+  const [only, ...others] = runtime.botIds;
+  if (only === undefined) throw new UsageError(`${command}: the bots directory has no bots`, usage);
+  if (others.length > 0) throw new UsageError(`${command}: ${runtime.botIds.length} bots (${runtime.botIds.join(', ')}); name the one that answers first with --start <bot>`, usage);
+  return only;
 }

@@ -243,6 +243,7 @@ export async function runScenario(runtime: BottangoRuntime, scenario: Scenario, 
     }
     runtime.setAgentStatus(botId, { connected: setting !== 'offline', acceptsTransfers: setting === 'online' });
   }
+  if (!runtime.botIds.includes(scenario.start)) failures.push(`start: no bot "${scenario.start}" (bots: ${runtime.botIds.join(', ')})`);
   if (failures.length > 0) return { name: scenario.name, file, passed: false, failures };
   const conversationId = await runtime.startConversation({ botId: scenario.start, ...(scenario.user ? { userId: scenario.user } : {}) });
   for (const [i, turn] of scenario.turns.entries()) {

@@ -1,11 +1,12 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
+import type { BottangoRuntime } from '@bottango/runtime';
 import { parseArgs } from 'node:util';
-import { composeRuntime } from '../compose.js';
+import { composeRuntime, startBot } from '../compose.js';
 import { formatConversationEvent } from '@bottango/runtime';
-import type { CliCommand } from '../io.js';
+import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const CHAT_USAGE = `bottango chat --bots <dir> [--start <bot>] [--store <memory|sqlite:path|redis://…>]
+export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>]
   Talk to the bots in a terminal; every transfer is shown with its Tango Context.
   Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot>.`;
 
@@ -16,41 +17,31 @@ export const chatCommand: CliCommand = async (args, io) => {
   const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}) });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
-    const start = values.start ?? runtime.botIds[0];
-    if (start === undefined) throw new UsageError(`chat: no bots in ${values.bots}`, CHAT_USAGE);
+    const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);
     const conversationId = await runtime.startConversation({ botId: start, ...(values.user ? { userId: values.user } : {}) });
     io.stdout.write(`Talking to ${start} (bots: ${runtime.botIds.join(', ')}). /quit to leave.\n`);
-    const rl = createInterface({ input: process.stdin, output: io.stdout as NodeJS.WritableStream, terminal: Boolean(process.stdin.isTTY) });
+    const input = io.stdin ?? process.stdin;
+    const interactive = Boolean((input as NodeJS.ReadStream).isTTY);
+    const rl = createInterface({ input, output: io.stdout, terminal: interactive });
+    const prompt = (): void => {
+      if (interactive) io.stdout.write('> ');
+    };
     try {
-      for (;;) {
-        let line: string;
-        try {
-          line = await rl.question('> ');
-        } catch {
-          break; // input closed
-        }
+      prompt();
+      // Lines are handled one at a time, in order, until /quit or the end of the input (piped input works too).
+      for await (const line of rl) {
         const text = line.trim();
-        if (text === '') continue;
         if (text === '/quit' || text === '/exit') break;
-        if (text === '/state') {
-          io.stdout.write(`${JSON.stringify(await runtime.getConversation(conversationId), null, 2)}\n`);
-          continue;
-        }
-        const toggle = /^\/(offline|online) (\S+)$/.exec(text);
-        if (toggle) {
-          try {
-            runtime.setAgentStatus(toggle[2] as string, { connected: toggle[1] === 'online' });
-            io.stdout.write(`${toggle[2]} is ${toggle[1]}\n`);
-          } catch (error) {
-            io.stdout.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        if (text === '/state') io.stdout.write(`${JSON.stringify(await runtime.getConversation(conversationId), null, 2)}\n`);
+        else if (/^\/(offline|online) /.test(text)) toggleAgent(runtime, text, io);
+        else if (text !== '') {
+          for (const event of await runtime.send(conversationId, text)) {
+            if (event.type === 'user-message' && !event.system && interactive) continue;
+            const formatted = formatConversationEvent(event);
+            if (formatted !== undefined) io.stdout.write(`${formatted}\n`);
           }
-          continue;
         }
-        for (const event of await runtime.send(conversationId, text)) {
-          if (event.type === 'user-message' && !event.system) continue;
-          const formatted = formatConversationEvent(event);
-          if (formatted !== undefined) io.stdout.write(`${formatted}\n`);
-        }
+        prompt();
       }
     } finally {
       rl.close();
@@ -60,3 +51,17 @@ export const chatCommand: CliCommand = async (args, io) => {
     await runtime.close();
   }
 };
+
+function toggleAgent(runtime: BottangoRuntime, text: string, io: CliIO): void {
+  const [, state, botId] = /^\/(offline|online) (\S+)$/.exec(text) ?? [];
+  if (!state || !botId) {
+    io.stdout.write('usage: /offline <bot> or /online <bot>\n');
+    return;
+  }
+  try {
+    runtime.setAgentStatus(botId, { connected: state === 'online' });
+    io.stdout.write(`${botId} is ${state}\n`);
+  } catch (error) {
+    io.stdout.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}

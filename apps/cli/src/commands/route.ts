@@ -26,7 +26,16 @@ export const routeCommand: CliCommand = async (args, io) => {
     if (group !== undefined && !runtime.groups.has(group)) throw new UsageError(`route: no group "${group}" (groups: ${groups.join(', ') || 'none'})`, ROUTE_USAGE);
     if (group === undefined && groups.length > 1) throw new UsageError(`route: several groups (${groups.join(', ')}); choose one with --group`, ROUTE_USAGE);
     group ??= groups[0];
-    if (values.from !== undefined) runtime.bot(values.from);
+    if (values.from !== undefined) {
+      // The bot holding the conversation answers first when one of its own dialogs matches (no transfer).
+      const own = runtime.bot(values.from).matchStarter(text);
+      if (own.kind === 'pattern' || own.kind === 'intent' || own.kind === 'disambiguate') {
+        const how = own.kind === 'pattern' ? `pattern "${own.pattern}"` : own.kind === 'intent' ? `intent ${own.intentId} ${own.score.toFixed(2)} ${own.band}` : `disambiguation between ${own.options.map((o) => o.name).join(', ')}`;
+        if (values.json) io.stdout.write(`${JSON.stringify({ text, group: group ?? null, staysWith: values.from, match: own.kind === 'disambiguate' ? own : { ...own, dialog: own.dialog.name } })}\n`);
+        else io.stdout.write(`"${text}": stays with ${values.from} · ${own.kind === 'disambiguate' ? 'asks the user' : `dialog "${own.dialog.name}"`} · ${how} (no transfer)\n`);
+        return 0;
+      }
+    }
     const members = (group === undefined ? runtime.botIds.map((id) => runtime.bot(id)) : runtime.groupMembers(group)).filter((b) => b.id !== values.from);
     const candidates = rankGroupCandidates(members, text);
     const route = candidates.find((c) => c.eligible);

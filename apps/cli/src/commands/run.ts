@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { composeRuntime } from '../compose.js';
+import { composeRuntime, startBot } from '../compose.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const RUN_USAGE = `bottango run --bots <dir> --input <file> [--start <bot>] [--store <memory|sqlite:path|redis://…>] [--json]
+export const RUN_USAGE = `bottango run --bots <dir> --input <file> --start <bot> [--store <memory|sqlite:path|redis://…>] [--json]
   Sends each line of <file> as a user message to one conversation and prints every event.
   --json prints one JSON object per event per line (type: user-message, bot-message, dialog-started,
   transfer, transfer-failed, fallback, disambiguation, dialog-ended, error).`;
@@ -30,8 +30,7 @@ export const runCommand: CliCommand = async (args, io) => {
   const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}) });
   try {
     if (!values.json) for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
-    const start = values.start ?? runtime.botIds[0];
-    if (start === undefined) throw new UsageError(`run: no bots in ${values.bots}`, RUN_USAGE);
+    const start = startBot(runtime, values.start, 'run', RUN_USAGE);
     const conversationId = await runtime.startConversation({ botId: start, ...(values.user ? { userId: values.user } : {}) });
     for (const line of lines) {
       for (const event of await runtime.send(conversationId, line)) {
