@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import type { CliIO } from '../io.js';
-import { evalRoutingCommand } from './eval-routing.js';
 
 function fakeIO(cwd: string, interactive = false): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -38,7 +37,7 @@ beforeAll(async () => {
 describe('bottango eval-routing', () => {
   it('--json prints one JSON object with the headline figures', async () => {
     const io = fakeIO(dir);
-    expect(await evalRoutingCommand(['--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'intent', '--json'], io)).toBe(0);
+    expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'intent', '--json'], io)).toBe(0);
     const lines = io.out().trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0] as string) as Record<string, unknown>;
@@ -52,18 +51,18 @@ describe('bottango eval-routing', () => {
     expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'group'], io)).toBe(0);
     expect(io.out()).toContain('Routing evaluation (group mode)');
     expect(io.out()).toMatch(/routing accuracy\s+100\.0%/);
-    expect(io.err()).toContain('routing 5/5');
+    expect(io.err()).toMatch(/routing\s+\[#+\] 5\/5/);
   });
 
   it('exits 2 with a clear message on bad usage and on domains that do not match the data', async () => {
     const io = fakeIO(dir);
-    expect(await evalRoutingCommand(['--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'broadcast'], io)).toBe(2);
+    expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'broadcast'], io)).toBe(2);
     expect(io.err()).toContain('--mode must be one of group, intent, message, got "broadcast"');
     const io2 = fakeIO(dir);
-    expect(await evalRoutingCommand(['--dataset', 'tiny.jsonl', '--mode', 'group'], io2)).toBe(2);
+    expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--mode', 'group'], io2)).toBe(2);
     expect(io2.err()).toContain('--domains <file.json> is required');
     const io3 = fakeIO(dir);
-    expect(await evalRoutingCommand(['--dataset', 'tiny.jsonl', '--domains', 'bad-domains.json', '--mode', 'message'], io3)).toBe(2);
+    expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--domains', 'bad-domains.json', '--mode', 'message'], io3)).toBe(2);
     expect(io3.err()).toContain(`${join(dir, 'bad-domains.json')}: domain "food" lists intent "sushi", which is not in ${join(dir, 'tiny.jsonl')}`);
   });
 });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { BottangoError } from '@bottango/core';
 import { ROUTING_MODES, evaluateRouting, formatRoutingReport, type RoutingMode } from '@bottango/eval';
 import type { CliCommand, CliIO } from '../io.js';
+import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
 export const EVAL_ROUTING_USAGE = `bottango eval-routing --dataset <file.jsonl> --domains <file.json> --mode group|intent|message [--group-aware <n>] [--split test|val] [--json]
@@ -15,21 +16,6 @@ export const EVAL_ROUTING_USAGE = `bottango eval-routing --dataset <file.jsonl> 
                    (the runtime's groupAwareTraining; default 5, 0 turns it off)
   --split          route the val split instead of test (to choose options without looking at test)
   The "oos" intent is never a bot intent. --json prints one JSON object (routingAccuracy, seamless, oosKept, p50Ms, p99Ms, loadSeconds, ...).`;
-
-function progressLine(io: CliIO): { update(label: string, done: number, total: number): void; clear(): void } {
-  let last = '';
-  return {
-    update(label, done, total) {
-      const line = `${label} ${done}/${total}`;
-      if (line !== last) io.stderr.write(`\r${line.padEnd(last.length)}`);
-      last = line;
-    },
-    clear() {
-      if (last !== '') io.stderr.write(`\r${' '.repeat(last.length)}\r`);
-      last = '';
-    },
-  };
-}
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   let values: { dataset?: string | undefined; domains?: string | undefined; mode?: string | undefined; 'group-aware'?: string | undefined; split?: string | undefined; json?: boolean | undefined };
@@ -63,7 +49,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError(`eval-routing: --group-aware must be a whole number ≥ 0, got "${groupAwareRaw}"`, EVAL_ROUTING_USAGE);
   }
 
-  const bar = io.interactive ? progressLine(io) : undefined;
+  const bar = io.interactive ? progressBar(io) : undefined;
   let report;
   try {
     report = await evaluateRouting({
@@ -81,18 +67,5 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export const evalRoutingCommand: CliCommand = async (args, io) => {
-  try {
-    return await run(args, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`bottango ${error.message}\n\n${error.usage}\n`);
-      return 2;
-    }
-    if (BottangoError.is(error, 'INVALID_DATASET')) {
-      io.stderr.write(`bottango eval-routing: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-};
+/** Errors (bad usage, bad dataset) become messages and exit codes in cli.ts. */
+export const evalRoutingCommand: CliCommand = run;

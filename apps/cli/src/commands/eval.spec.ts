@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../io.js';
-import { evalCommand } from './eval.js';
+import { main } from '../cli.js';
 
 function fakeIO(cwd: string, interactive = false): CliIO & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -34,7 +34,7 @@ describe('bottango eval', () => {
   it('--json prints one JSON object with the headline figures', async () => {
     const dir = await dataset();
     const io = fakeIO(dir);
-    expect(await evalCommand(['--dataset', 'tiny.jsonl', '--json'], io)).toBe(0);
+    expect(await main(['eval', '--dataset', 'tiny.jsonl', '--json'], io)).toBe(0);
     const report = JSON.parse(io.out()) as Record<string, unknown>;
     for (const key of ['accuracy', 'macroF1', 'inScopeAccuracy', 'oosRecall', 'trainSeconds', 'utterancesPerSecond', 'p99Ms', 'peakRssMb']) expect(typeof report[key], key).toBe('number');
     expect(report['matcher']).toBe('natural');
@@ -45,7 +45,7 @@ describe('bottango eval', () => {
   it('prints a readable report and a progress bar on stderr when interactive', async () => {
     const dir = await dataset();
     const io = fakeIO(dir, true);
-    expect(await evalCommand(['--dataset', join(dir, 'tiny.jsonl')], io)).toBe(0);
+    expect(await main(['eval', '--dataset', join(dir, 'tiny.jsonl')], io)).toBe(0);
     expect(io.out()).toContain('Intent evaluation: natural');
     expect(io.out()).toContain('in-scope accuracy');
     expect(io.err()).toContain('training');
@@ -55,17 +55,17 @@ describe('bottango eval', () => {
   it('bad usage and bad data exit 2 with a clear message', async () => {
     const dir = await dataset();
     let io = fakeIO(dir);
-    expect(await evalCommand([], io)).toBe(2);
+    expect(await main(['eval'], io)).toBe(2);
     expect(io.err()).toContain('--dataset <file.jsonl> is required');
     io = fakeIO(dir);
-    expect(await evalCommand(['--dataset', 'tiny.jsonl', '--bogus'], io)).toBe(2);
+    expect(await main(['eval', '--dataset', 'tiny.jsonl', '--bogus'], io)).toBe(2);
     expect(io.err()).toContain("Unknown option '--bogus'");
     io = fakeIO(dir);
-    expect(await evalCommand(['--dataset', 'tiny.jsonl', '--matcher', 'no-such-matcher-pkg'], io)).toBe(2);
+    expect(await main(['eval', '--dataset', 'tiny.jsonl', '--matcher', 'no-such-matcher-pkg'], io)).toBe(2);
     expect(io.err()).toContain('--matcher no-such-matcher-pkg');
     await writeFile(join(dir, 'bad.jsonl'), '{"text":"x","intent":"a"}\n');
     io = fakeIO(dir);
-    expect(await evalCommand(['--dataset', 'bad.jsonl'], io)).toBe(2);
+    expect(await main(['eval', '--dataset', 'bad.jsonl'], io)).toBe(2);
     expect(io.err()).toContain('bad.jsonl:1: field "split"');
   });
 });

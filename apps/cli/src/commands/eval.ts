@@ -4,6 +4,7 @@ import { BottangoError, type IntentMatcher } from '@bottango/core';
 import { evaluateIntentMatcher, formatIntentEvalReport, loadIntentDataset } from '@bottango/eval';
 import { NaturalIntentMatcher } from '@bottango/matcher-natural';
 import type { CliCommand, CliIO } from '../io.js';
+import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
 export const EVAL_USAGE = `bottango eval --dataset <file.jsonl> [--matcher natural|compromise|<package name>] [--json]
@@ -46,23 +47,6 @@ async function matcherFromPackage(name: string): Promise<IntentMatcher> {
 }
 
 /** A one-line progress bar on stderr, redrawn in place. */
-function progressBar(io: CliIO): { update(label: string, done: number, total: number): void; clear(): void } {
-  let last = '';
-  return {
-    update(label, done, total) {
-      const width = 30;
-      const filled = total > 0 ? Math.round((done / total) * width) : 0;
-      const line = `${label.padEnd(10)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
-      if (line !== last) io.stderr.write(`\r${line}`);
-      last = line;
-    },
-    clear() {
-      if (last !== '') io.stderr.write(`\r${' '.repeat(last.length)}\r`);
-      last = '';
-    },
-  };
-}
-
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   let values: { dataset?: string | undefined; matcher?: string | undefined; json?: boolean | undefined };
   try {
@@ -86,18 +70,5 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export const evalCommand: CliCommand = async (args, io) => {
-  try {
-    return await run(args, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`bottango ${error.message}\n\n${error.usage}\n`);
-      return 2;
-    }
-    if (BottangoError.is(error, 'INVALID_DATASET')) {
-      io.stderr.write(`bottango eval: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-};
+/** Errors (bad usage, bad dataset) become messages and exit codes in cli.ts. */
+export const evalCommand: CliCommand = run;
