@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BottangoError } from '@bottango/core';
 import { ROUTING_MODES, evaluateRouting, formatRoutingReport, type RoutingMode } from '@bottango/eval';
 import type { CliCommand, CliIO } from '../io.js';
 import { progressBar } from '../progress.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BottangoError, type IntentMatcher } from '@bottango/core';
+import type { IntentMatcher } from '@bottango/core';
 import { evaluateIntentMatcher, formatIntentEvalReport, loadIntentDataset } from '@bottango/eval';
 import { NaturalIntentMatcher } from '@bottango/matcher-natural';
 import type { CliCommand, CliIO } from '../io.js';
