@@ -167,9 +167,9 @@ export class NaturalIntentClassifier implements IntentClassifier {
     }
     for (let w = 0; w < featurizer.wordCount; w++) {
       const word = words[w] as AnalysedWord;
-      if (word.ids.length === 0) continue;
+      if (word.idCount === 0) continue;
       if (word.vectorGeneration !== this.vectorGeneration) {
-        word.vectorSlot = this.wordVector(word.ids);
+        word.vectorSlot = this.wordVector(word.idStart, word.idCount);
         word.vectorGeneration = this.vectorGeneration;
       }
       const chunk = word.vectorSlot >>> CHUNK_BITS;
@@ -211,7 +211,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
   }
 
   /** Stores Σ over a word's own feature ids (repeats included) of feature weight × model row in a new pool slot. */
-  private wordVector(ids: Int32Array): number {
+  private wordVector(idStart: number, idCount: number): number {
     const C = this.model.classCount;
     const slot = this.vectorCount++;
     const chunk = slot >>> CHUNK_BITS;
@@ -222,7 +222,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const vector = this.vectorScratch;
     vector.fill(0);
     const weights = this.featurizer.featureWeights;
-    for (let k = 0; k < ids.length; k++) this.model.addRow(ids[k] as number, weights[ids[k] as number] as number, vector);
+    const pool = this.featurizer.idPool;
+    for (let k = idStart; k < idStart + idCount; k++) this.model.addRow(pool[k] as number, weights[pool[k] as number] as number, vector);
     let max = 0;
     for (let c = 0; c < C; c++) max = Math.max(max, Math.abs(vector[c] as number));
     const vectorScale = max / 32767;

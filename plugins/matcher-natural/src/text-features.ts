@@ -56,8 +56,12 @@ export interface AnalysedWord {
   /** The stem is a training word. */
   readonly known: boolean;
   readonly stop: boolean;
-  /** Ids of the word's own features (stem, character n-grams) that are in the vocabulary (repeats kept). */
-  readonly ids: Int32Array;
+  /**
+   * Ids of the word's own features (stem, character n-grams) that are in the vocabulary (repeats kept):
+   * `TextFeaturizer.idPool[idStart .. idStart + idCount)` (one pool, no array per word).
+   */
+  readonly idStart: number;
+  readonly idCount: number;
   /**
    * Set by the classifier on first use (-1 until then): the slot of this word's class vector in the classifier's pool,
    * Σ over `ids` of feature weight × the feature's model row, so the word's own features cost one dense add of C
@@ -85,6 +89,9 @@ export class TextFeaturizer {
   length = 0;
   /** The last text's share of content words (not stop words) whose stem was seen in training; all words if none is. */
   knownShare = 0;
+  /** Feature ids of the cached words (see `AnalysedWord.idStart`): `idPool[0..idPoolLength)`. */
+  idPool: Int32Array = new Int32Array(1 << 12);
+  private idPoolLength = 0;
   /** Incremented whenever the word cache is cleared (word vector slots are then stale). */
   cacheGeneration = 0;
   /** The last text's analysed words `words[0..wordCount)` (each word's own features counted once per occurrence). */
@@ -175,19 +182,32 @@ export class TextFeaturizer {
     let analysed = this.wordCache.get(word);
     if (analysed === undefined) {
       const hash = hashWord(porterStem(word));
-      const found: number[] = [];
-      forEachWordFeature(word, hash, this.options, (h) => {
-        const id = this.index.get(h);
-        if (id >= 0) found.push(id);
-      });
-      analysed = { hash, known: this.index.get(hash) >= 0, stop: isStopWord(word), ids: Int32Array.from(found), vectorSlot: -1, vectorGeneration: -1 };
-      if (this.wordCache.size >= WORD_CACHE_LIMIT) {
-        this.wordCache.clear();
-        this.cacheGeneration++;
+      const idStart = this.idPoolLength;
+      const stemId = this.index.get(hash);
+      if (stemId >= 0) this.pushId(stemId);
+      const { charNgramMin, charNgramMax } = this.options;
+      if (charNgramMin > 0) {
+        const paddedLength = word.length + 2;
+        for (let n = charNgramMin; n <= charNgramMax; n++) {
+          for (let i = 0; i + n <= paddedLength; i++) {
+            const id = this.index.get(hashCharNgram(word, i, n));
+            if (id >= 0) this.pushId(id);
+          }
+        }
       }
+      analysed = { hash, known: stemId >= 0, stop: isStopWord(word), idStart, idCount: this.idPoolLength - idStart, vectorSlot: -1, vectorGeneration: -1 };
       this.wordCache.set(word, analysed);
     }
     return analysed;
+  }
+
+  private pushId(id: number): void {
+    if (this.idPoolLength === this.idPool.length) {
+      const grown = new Int32Array(this.idPool.length * 2);
+      grown.set(this.idPool);
+      this.idPool = grown;
+    }
+    this.idPool[this.idPoolLength++] = id;
   }
 
   private add(id: number): void {
@@ -207,6 +227,12 @@ export class TextFeaturizer {
 
   /** Featurises `text` into `ids`/`values`/`length` and sets `knownShare`; returns the number of features. */
   featurize(text: string): number {
+    if (this.wordCache.size >= WORD_CACHE_LIMIT) {
+      // Dropped between texts, never while one is featurised (its words point into the id pool).
+      this.wordCache.clear();
+      this.idPoolLength = 0;
+      this.cacheGeneration++;
+    }
     const words = tokenizeWords(text);
     const analysedWords = this.words;
     for (let w = 0; w < words.length; w++) analysedWords[w] = this.analyse(words[w] as string);
@@ -229,8 +255,9 @@ export class TextFeaturizer {
         content++;
         if (analysed.known) knownContent++;
       }
-      const ids = analysed.ids;
-      for (let k = 0; k < ids.length; k++) this.add(ids[k] as number);
+      const pool = this.idPool;
+      const end = analysed.idStart + analysed.idCount;
+      for (let k = analysed.idStart; k < end; k++) this.add(pool[k] as number);
       if (w > 0) {
         const id = this.index.get(hashBigram(previous, analysed.hash));
         if (id >= 0) {
