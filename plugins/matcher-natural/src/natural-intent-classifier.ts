@@ -192,8 +192,10 @@ export class NaturalIntentClassifier implements IntentClassifier {
     for (let c = 0; c < C; c++) sum += Math.exp((logits[c] as number) - max);
     const logSum = Math.log(sum) + max;
     const { slope, logitSlope, offset } = this.calibration;
-    const evidence = Math.min(1, knownShare / this.requiredShare);
-    const weight = evidence * evidence;
+    // min(1, r)² written as min(1, r²): the product is of a fractional number even when every text seen so far was fully
+    // known (r > 1), so V8 does not specialise it to integers and deoptimise on the first partly known text.
+    const ratio = knownShare / this.requiredShare;
+    const weight = Math.min(1, ratio * ratio);
 
     // Rank the returned classes by logit (ties keep class order), then build the scores in that order.
     const { order, returned, classIds } = this;

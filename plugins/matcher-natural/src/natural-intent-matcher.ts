@@ -100,6 +100,7 @@ export class NaturalIntentMatcher implements IntentMatcher {
     const model = SoftmaxModel.train(rows, Int32Array.from(labels), Math.max(1, classIds.length), featurizer.size, { ...this.training, epochs }, (epoch) =>
       onProgress?.(epoch + 1, total),
     );
+    featurizer.clearWordCache(); // drops the training texts' id pool entries
     return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length);
   }
 }

@@ -173,7 +173,9 @@ export class TextFeaturizer {
       weights.push((Math.log((n + 1) / (df + 1)) + 1) * (groupWeight[group] ?? 1));
     });
     const featurizer = new TextFeaturizer(options, Int32Array.from(kept), Float32Array.from(weights));
-    const vocabulary = distinctWords.map((word) => featurizer.analyse(word));
+    // The training words' analyses live only as long as the training texts: they are not put in the word cache, so
+    // classifying starts with an empty cache (and stems and analyses each word on its first use, as in production).
+    const vocabulary = distinctWords.map((word, i) => featurizer.analyseWord(word, wordHashes[i] as number));
     return { featurizer, rows: new TrainingTexts(featurizer, vocabulary, offsets, tokens.slice(0, tokenCount)) };
   }
 
@@ -181,24 +183,35 @@ export class TextFeaturizer {
   analyse(word: string): AnalysedWord {
     let analysed = this.wordCache.get(word);
     if (analysed === undefined) {
-      const hash = hashWord(porterStem(word));
-      const idStart = this.idPoolLength;
-      const stemId = this.index.get(hash);
-      if (stemId >= 0) this.pushId(stemId);
-      const { charNgramMin, charNgramMax } = this.options;
-      if (charNgramMin > 0) {
-        const paddedLength = word.length + 2;
-        for (let n = charNgramMin; n <= charNgramMax; n++) {
-          for (let i = 0; i + n <= paddedLength; i++) {
-            const id = this.index.get(hashCharNgram(word, i, n));
-            if (id >= 0) this.pushId(id);
-          }
-        }
-      }
-      analysed = { hash, known: stemId >= 0, stop: isStopWord(word), idStart, idCount: this.idPoolLength - idStart, vectorSlot: -1, vectorGeneration: -1 };
+      analysed = this.analyseWord(word, hashWord(porterStem(word)));
       this.wordCache.set(word, analysed);
     }
     return analysed;
+  }
+
+  /** Empties the word cache and its id pool (the analyses handed out before are stale afterwards). */
+  clearWordCache(): void {
+    this.wordCache.clear();
+    this.idPoolLength = 0;
+    this.cacheGeneration++;
+  }
+
+  /** Analyses a word whose stem hash is `hash` (not cached). */
+  analyseWord(word: string, hash: number): AnalysedWord {
+    const idStart = this.idPoolLength;
+    const stemId = this.index.get(hash);
+    if (stemId >= 0) this.pushId(stemId);
+    const { charNgramMin, charNgramMax } = this.options;
+    if (charNgramMin > 0) {
+      const paddedLength = word.length + 2;
+      for (let n = charNgramMin; n <= charNgramMax; n++) {
+        for (let i = 0; i + n <= paddedLength; i++) {
+          const id = this.index.get(hashCharNgram(word, i, n));
+          if (id >= 0) this.pushId(id);
+        }
+      }
+    }
+    return { hash, known: stemId >= 0, stop: isStopWord(word), idStart, idCount: this.idPoolLength - idStart, vectorSlot: -1, vectorGeneration: -1 };
   }
 
   private pushId(id: number): void {
@@ -227,12 +240,8 @@ export class TextFeaturizer {
 
   /** Featurises `text` into `ids`/`values`/`length` and sets `knownShare`; returns the number of features. */
   featurize(text: string): number {
-    if (this.wordCache.size >= WORD_CACHE_LIMIT) {
-      // Dropped between texts, never while one is featurised (its words point into the id pool).
-      this.wordCache.clear();
-      this.idPoolLength = 0;
-      this.cacheGeneration++;
-    }
+    // Dropped between texts, never while one is featurised (its words point into the id pool).
+    if (this.wordCache.size >= WORD_CACHE_LIMIT) this.clearWordCache();
     const words = tokenizeWords(text);
     const analysedWords = this.words;
     for (let w = 0; w < words.length; w++) analysedWords[w] = this.analyse(words[w] as string);
