@@ -207,7 +207,7 @@ export function validateAll(
         if (interaction.type !== 'agentTransfer' || typeof interaction.skill !== 'string' || interaction.skill.trim() === '') return;
         if (isTemplated(interaction.skill) || holders.has(interaction.skill)) return;
         warnings.push(
-          botProblem(bot, ['dialogs', dialogIndex, 'interactions', index, 'skill'], `no bot holds skill '${interaction.skill}' (fine if humans hold it)${didYouMean(interaction.skill, holders.keys())}`),
+          botProblem(bot, ['dialogs', dialogIndex, 'interactions', index, 'skill'], `no bot holds skill '${interaction.skill}': this transfer fails at once (unknown-skill) unless another runtime serves that skill${didYouMean(interaction.skill, holders.keys())}`),
         );
       });
     });
