@@ -1,5 +1,6 @@
 import { BottangoError, BottangoErrorCode, CONFIDENCE_THRESHOLDS, type IntentDefinition, type IntentMatcher } from '@bottango/core';
 import type { IntentDataset, IntentExample } from './intent-dataset.js';
+import { quantile } from './quantile.js';
 
 export interface IntentEvalOptions {
   /** Label of out-of-scope examples. Default `oos`. When the data has it, the matcher is trained on in-scope intents only. */
@@ -51,11 +52,6 @@ export interface IntentEvalReport {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly peakRssMb: number;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 function peakRssMb(): number {

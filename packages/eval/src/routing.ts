@@ -3,6 +3,7 @@ import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { createRuntime } from '@bottango/runtime';
 import { loadIntentDataset, type IntentExample } from './intent-dataset.js';
 import { ROUTING_FALLBACK_DIALOG, buildRoutingBots, loadRoutingDomains, type RoutingBots, type RoutingMode } from './routing-bots.js';
+import { quantile } from './quantile.js';
 
 export interface RoutingEvalOptions {
   /** JSONL dataset (`{"text","intent","split"}` per line). */
@@ -107,11 +108,6 @@ export function routingOutcome(events: readonly ConversationEvent[], startBotId:
     (first.trigger.by === 'tango-intent' || first.trigger.by === 'intent' || first.trigger.by === 'pattern');
   const fellBack = after.some((e) => e.type === 'fallback' || (e.type === 'dialog-started' && e.trigger.by === 'fallback'));
   return { botId, dialogs, transferred: transfer !== undefined, startedDirectly, fellBack };
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
 /**

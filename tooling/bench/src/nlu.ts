@@ -12,6 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIDENCE_THRESHOLDS } from '@bottango/core';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+import { quantile } from './quantile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATASETS_DIR = process.env['BOTTANGO_DATASETS'] ?? resolve(here, '../../../../shared/datasets');
@@ -154,7 +155,7 @@ async function child(engine: Engine, dataset: string): Promise<RunResult> {
     oosRejected,
     trainSeconds,
     utterancesPerSecond: test.length / (total / 1000),
-    p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(0.99 * latencies.length))] ?? 0,
+    p99Ms: quantile(latencies, 0.99),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }

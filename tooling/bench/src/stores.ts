@@ -15,6 +15,7 @@ import { MemoryContextStore } from '@bottango/store-memory';
 import { SqliteContextStore } from '@bottango/store-sqlite';
 import { RedisContextStore } from '@bottango/store-redis';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+import { quantile } from './quantile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REDIS_SCRIPT = resolve(here, '../../../scripts/redis.sh');
@@ -51,11 +52,6 @@ const SCOPES: readonly { readonly name: string; readonly scope: (i: number) => C
 
 const value = (i: number): JsonValue => ({ step: i, slot: 'window seat', ok: true, items: [1, 2, 3] });
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 /** Runs `op` from `loops` concurrent loops for CELL_MS; samples the latency of every SAMPLE_EVERY-th call. */
 async function measure(loops: number, op: (loop: number, i: number) => Promise<unknown>): Promise<{ opsPerSecond: number; p50Ms: number; p99Ms: number }> {
   const samples: number[] = [];
@@ -80,7 +76,7 @@ async function measure(loops: number, op: (loop: number, i: number) => Promise<u
   );
   const elapsed = performance.now() - started;
   const sorted = Float64Array.from(samples).sort();
-  return { opsPerSecond: (total / elapsed) * 1000, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  return { opsPerSecond: (total / elapsed) * 1000, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
 }
 
 async function benchStore(subject: StoreUnderTest, cells: Cell[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { BotDefinition } from '@bottango/core';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { createRuntime, type BottangoRuntime } from '@bottango/runtime';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+import { quantile } from './quantile.js';
 
 /**
  * In-process transfers: a sender escalates with a Tango Context carrying an intent ID; the receiver starts
@@ -58,10 +59,6 @@ const bots: BotDefinition[] = [
 ];
 
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -97,7 +94,7 @@ async function speedRound(inFlight = IN_FLIGHT): Promise<{ perSecond: number; p5
   if (transferred !== IN_FLIGHT) throw new Error(`only ${transferred} of ${IN_FLIGHT} conversations were transferred`);
   latencies.sort((a, b) => a - b);
   await runtime.close();
-  return { perSecond: IN_FLIGHT / (elapsed / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { perSecond: IN_FLIGHT / (elapsed / 1000), p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
 
 /** Heap held per conversation once it sits idle in the receiver (its JSON state and its store entry). */
