@@ -15,6 +15,8 @@ export interface RoutingEvalOptions {
   readonly outOfScopeIntent?: string;
   /** The runtime's `groupAwareTraining` (phrases per intent of the other group members; 0 = off). Default: the runtime's (5). */
   readonly groupAwareTraining?: number;
+  /** The runtime's `groupClassifier` (one classifier over all members' intents ranks automatic transfers). Default: the runtime's (on). */
+  readonly groupClassifier?: boolean;
   /** Where the natural matcher saves and reuses trained models. Default: none (every bot is trained). */
   readonly cacheDir?: string;
   /** Split whose utterances are routed. Default `test`; use `val` to choose options without looking at test. */
@@ -47,6 +49,8 @@ export interface RoutingReport {
   readonly split: 'test' | 'val';
   /** The runtime's `groupAwareTraining` used (only group mode has a group), `undefined` for the runtime default. */
   readonly groupAwareTraining: number | undefined;
+  /** The runtime's `groupClassifier` used, `undefined` for the runtime default. */
+  readonly groupClassifier: boolean | undefined;
   /** Domain bots (the concierge not counted). */
   readonly bots: number;
   readonly intents: number;
@@ -138,10 +142,12 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
     modules: [NaturalMatcherModule.fromOptions(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir })],
     defaultIntentMatcher: 'natural',
     ...(options.groupAwareTraining === undefined ? {} : { groupAwareTraining: options.groupAwareTraining }),
+    ...(options.groupClassifier === undefined ? {} : { groupClassifier: options.groupClassifier }),
     ...(progress
       ? {
           onTrainingProgress: (botId: string, done: number, total: number) => {
-            if (done >= total && !trained.has(botId)) {
+            // The group classifier (`group:<id>`) is trained too but not counted as a bot.
+            if (done >= total && !trained.has(botId) && trainedBots.includes(botId)) {
               trained.add(botId);
               progress('load', trained.size, trainedBots.length);
             }
@@ -208,6 +214,7 @@ export async function evaluateRouting(options: RoutingEvalOptions): Promise<Rout
       mode: options.mode,
       split,
       groupAwareTraining: options.groupAwareTraining,
+      groupClassifier: options.groupClassifier,
       bots: domainBots.length,
       intents: generated.botOfIntent.size,
       trainExamples: train.length,

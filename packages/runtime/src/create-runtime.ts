@@ -17,6 +17,7 @@ import { PatternMatcherModule } from '@bottango/matcher-pattern';
 import { MemoryContextStore } from '@bottango/store-memory';
 import { AgentDirectory } from './agent-directory.js';
 import { CompiledBot, compileDialogs } from './compiled-bot.js';
+import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 import { importFromCwd, loadPluginModules, storePluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
@@ -48,6 +49,12 @@ export interface RuntimeOptions {
    * transfers compare the scores of separately trained bots). 0 turns it off. Default 5 (chosen on CLINC150 val).
    */
   readonly groupAwareTraining?: number;
+  /**
+   * Automatic transfer within a collaborative group ranks the members' intents with one classifier trained on all of
+   * them (default `true`: one score scale for the whole group), or, with `false`, by each member's own classifier. The
+   * group classifier is trained when every member that starts dialogs from intents uses the same intent matcher.
+   */
+  readonly groupClassifier?: boolean;
   /** Progress of intent training, per bot. */
   readonly onTrainingProgress?: (botId: string, done: number, total: number) => void;
 }
@@ -113,11 +120,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     directory.register(definition.id, definition.skills);
   }
 
+  const groupClassifiers = new Map<string, GroupClassifier>();
+  if (options.groupClassifier ?? true) {
+    for (const group of groups.values()) {
+      const classifier = group.collaboration ? await trainGroupClassifier(group.id, options.bots, matchers, options) : undefined;
+      if (classifier) groupClassifiers.set(group.id, classifier);
+    }
+  }
+
   const states = container.get<ConversationStateStore>(ConversationStateStore);
   const transport = container.get<TransferTransport>(TransferTransport);
   return new BottangoRuntime({
     bots,
     groups,
+    groupClassifiers,
     store,
     states,
     transport,
@@ -146,10 +162,28 @@ function otherMembersPhrases(bot: BotDefinition, all: readonly BotDefinition[], 
     });
 }
 
+/** The group classifier of a group whose members (two or more) start dialogs from intents with one matcher. */
+async function trainGroupClassifier(groupId: string, all: readonly BotDefinition[], matchers: ReadonlyMap<string, IntentMatcher>, options: RuntimeOptions): Promise<GroupClassifier | undefined> {
+  const members = all.filter((b) => b.group === groupId && usesIntents(b));
+  const wanted = new Set(members.map((b) => matcherIdOf(b, matchers, options)));
+  const matcher = wanted.size === 1 ? matchers.get([...wanted][0] as string) : undefined;
+  if (members.length < 2 || !matcher) return undefined;
+  const progress = options.onTrainingProgress;
+  const classifier = await matcher.train(GroupClassifier.intentsOf(members), progress ? { onProgress: (done, total) => progress(`group:${groupId}`, done, total) } : {});
+  return new GroupClassifier(groupId, classifier);
+}
+
+function usesIntents(definition: BotDefinition): boolean {
+  return definition.intents.length > 0 && definition.dialogs.some((d) => d.starter?.intent !== undefined);
+}
+
+function matcherIdOf(definition: BotDefinition, matchers: ReadonlyMap<string, IntentMatcher>, options: RuntimeOptions): string | undefined {
+  return definition.settings?.intentMatcher ?? options.defaultIntentMatcher ?? (matchers.size === 1 ? [...matchers.keys()][0] : 'natural');
+}
+
 async function trainBot(definition: BotDefinition, groupOthers: readonly string[], matchers: ReadonlyMap<string, IntentMatcher>, options: RuntimeOptions): Promise<IntentClassifier | undefined> {
-  const usesIntents = definition.intents.length > 0 && definition.dialogs.some((d) => d.starter?.intent !== undefined);
-  if (!usesIntents) return undefined;
-  const wanted = definition.settings?.intentMatcher ?? options.defaultIntentMatcher ?? (matchers.size === 1 ? [...matchers.keys()][0] : 'natural');
+  if (!usesIntents(definition)) return undefined;
+  const wanted = matcherIdOf(definition, matchers, options);
   const matcher = wanted === undefined ? undefined : matchers.get(wanted);
   if (!matcher) {
     const loaded = [...matchers.keys()];

@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { IntentMatcher, type BotDefinition, type ConversationEvent } from '@bottango/core';
+import { injectable } from 'inversify';
+import { IntentMatcher, type BotDefinition, type ConversationEvent, type IntentClassifier, type IntentDefinition } from '@bottango/core';
 import { createRuntime } from './index.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 
@@ -27,6 +28,27 @@ const front: BotDefinition = { ...bot('front', []), dialogs: [{ name: 'Fallback'
 const orders = bot('orders', [['orders.status', ['where is my order', 'track my parcel']]]);
 const devices = bot('devices', [], ['*printer*']);
 const payments = bot('payments', [['payments.pay', ['pay my bill', 'make a payment']]], ['*printer*']);
+
+/** Scores are shares of the keyword score over all trained intents, like a softmax: they depend on what was trained together. */
+@injectable()
+class SharedScoreMatcher extends KeywordIntentMatcher {
+  override readonly id = 'shared';
+  override async train(intents: readonly IntentDefinition[]): Promise<IntentClassifier> {
+    const keyword = await super.train(intents);
+    return {
+      classify(text: string) {
+        const { ranked } = keyword.classify(text);
+        const total = ranked.reduce((sum, s) => sum + s.score, 0);
+        return { ranked: ranked.map((s) => ({ intentId: s.intentId, score: total === 0 ? 0 : s.score / total })) };
+      },
+    };
+  }
+}
+
+const sharedScoreMatcher = new ContainerModule(({ bind }) => {
+  bind(SharedScoreMatcher).toSelf().inSingletonScope();
+  bind(IntentMatcher).toService(SharedScoreMatcher);
+});
 
 async function groupRuntime(bots: BotDefinition[], collaboration = true) {
   return createRuntime({ bots, groups: [{ id: 'support', collaboration, transferMessage: 'Bringing in the right team.' }], modules: [keywordMatcher] });
@@ -94,5 +116,50 @@ describe('bot groups', () => {
     const ranked = rankGroupCandidates(rt.groupMembers('support'), 'where is my order');
     expect(ranked[0]).toMatchObject({ botId: 'orders', by: 'intent', intentId: 'orders.status', eligible: true, band: 'VERY_GOOD' });
     expect(ranked[1]).toMatchObject({ botId: 'payments', eligible: false });
+  });
+
+  describe('group classifier', () => {
+    // Alone, each one-intent bot scores any overlap at 1.0; trained together, "where is my order" is orders' (0.63) not billing's
+    // (0.38). Group-aware training is off here so that only the group classifier can tell them apart.
+    const billing = bot('billing', [['billing.invoice', ['where is my invoice']]]);
+    const orders1 = bot('orders', [['orders.status', ['where is my order']]]);
+
+    it('ranks all members on one scale by default, so the better match wins', async () => {
+      const rt = await createRuntime({ bots: [front, billing, orders1], groups: [{ id: 'support', collaboration: true }], modules: [sharedScoreMatcher], groupAwareTraining: 0 });
+      const id = await rt.startConversation({ botId: 'front' });
+      const events = await rt.send(id, 'where is my order');
+      expect(events.find((e) => e.type === 'transfer')).toMatchObject({ toBotId: 'orders', context: { intentId: 'orders.status' } });
+      const candidates = rt.groupCandidates('support', 'where is my order', ['front']);
+      expect(candidates.map((c) => [c.botId, c.eligible])).toEqual([['orders', true], ['billing', false]]);
+      expect(candidates[0]?.score).toBeCloseTo(1 / 1.6, 5);
+    });
+
+    it("with groupClassifier: false compares members' own scores (here a tie the first bot wins)", async () => {
+      const rt = await createRuntime({ bots: [front, billing, orders1], groups: [{ id: 'support', collaboration: true }], modules: [sharedScoreMatcher], groupClassifier: false, groupAwareTraining: 0 });
+      const id = await rt.startConversation({ botId: 'front' });
+      expect((await rt.send(id, 'where is my order')).find((e) => e.type === 'transfer')).toMatchObject({ toBotId: 'billing' });
+    });
+
+    it('leaves out members that are not connected', async () => {
+      const rt = await createRuntime({ bots: [front, billing, orders1], groups: [{ id: 'support', collaboration: true }], modules: [sharedScoreMatcher], groupAwareTraining: 0 });
+      rt.setAgentStatus('orders', { connected: false });
+      expect(rt.groupCandidates('support', 'where is my order', ['front']).map((c) => c.botId)).toEqual(['billing']);
+      const id = await rt.startConversation({ botId: 'front' });
+      // billing's share (0.38) is below GOOD: no transfer, front's fallback.
+      const events = await rt.send(id, 'where is my order');
+      expect(events.some((e) => e.type === 'transfer')).toBe(false);
+      expect(events.find((e) => e.type === 'fallback')).toMatchObject({ botId: 'front' });
+    });
+
+    it("is not used when members use different matchers (each member's own scores are)", async () => {
+      const rt = await createRuntime({
+        bots: [front, { ...billing, settings: { intentMatcher: 'keyword' } }, orders1],
+        groups: [{ id: 'support', collaboration: true }],
+        modules: [sharedScoreMatcher, keywordMatcher],
+        defaultIntentMatcher: 'shared',
+        groupAwareTraining: 0,
+      });
+      expect(rt.groupCandidates('support', 'where is my order', ['front']).map((c) => [c.botId, c.score])).toEqual([['orders', 1], ['billing', 0.6]]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { normalizeForPatterns } from '@bottango/matcher-pattern';
-import { confidenceBand, startsDialog, type BotGroupDefinition, type ConfidenceBand } from '@bottango/core';
+import { confidenceBand, startsDialog, type BotGroupDefinition, type ConfidenceBand, type IntentClassifier, type IntentDefinition } from '@bottango/core';
 import type { CompiledBot } from './compiled-bot.js';
 
 /** One bot of a group that could take a text. */
@@ -16,16 +16,68 @@ export interface GroupCandidate {
 }
 
 /**
+ * One classifier over the intents of every member of a group, so automatic transfer compares scores on one scale
+ * (each member's own classifier is calibrated on its own intents only; a score of 0.8 from a 15-intent bot and one from
+ * another are not the same evidence). Its intents are named `<botId>\u001f<intentId>`.
+ */
+export class GroupClassifier {
+  constructor(
+    readonly groupId: string,
+    private readonly classifier: IntentClassifier,
+  ) {}
+
+  /** The members' intents under their group names, for training. */
+  static intentsOf(members: readonly { readonly id: string; readonly intents: readonly IntentDefinition[] }[]): IntentDefinition[] {
+    return members.flatMap((m) => m.intents.map((intent) => ({ ...intent, id: `${m.id}${SEPARATOR}${intent.id}` })));
+  }
+
+  /** Every member intent, best first: `{ botId, intentId, score }`. */
+  rank(text: string): { botId: string; intentId: string; score: number }[] {
+    return this.classifier.classify(text).ranked.map((s) => {
+      const at = s.intentId.indexOf(SEPARATOR);
+      return { botId: s.intentId.slice(0, at), intentId: s.intentId.slice(at + 1), score: s.score };
+    });
+  }
+}
+
+const SEPARATOR = '\u001f';
+
+/**
  * Every member's best claim on the text, in the order automatic transfer uses (spec 6.1): pattern matches first
  * (bot order), then intents by score. Members whose best intent is below GOOD come last, marked not eligible, so a
- * routing report can show the runner-up and its band.
+ * routing report can show the runner-up and its band. With a group classifier the intent scores are its (one scale for
+ * the whole group); without, each member's own.
  */
-export function rankGroupCandidates(members: readonly CompiledBot[], text: string): GroupCandidate[] {
+export function rankGroupCandidates(members: readonly CompiledBot[], text: string, groupClassifier?: GroupClassifier): GroupCandidate[] {
   const patterns: GroupCandidate[] = [];
-  const intents: GroupCandidate[] = [];
   for (const member of members) {
     const byPattern = member.matchPattern(text);
     if (byPattern) patterns.push({ botId: member.id, dialog: byPattern.dialog.name, by: 'pattern', pattern: byPattern.pattern, eligible: true });
+  }
+  const intents = groupClassifier ? groupIntentCandidates(members, text, groupClassifier) : memberIntentCandidates(members, text);
+  intents.sort((a, b) => Number(b.eligible) - Number(a.eligible) || (b.score ?? 0) - (a.score ?? 0));
+  return [...patterns, ...intents];
+}
+
+/** Each member's best intent by the group classifier (members not passed, e.g. disconnected ones, are skipped). */
+function groupIntentCandidates(members: readonly CompiledBot[], text: string, groupClassifier: GroupClassifier): GroupCandidate[] {
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const intents: GroupCandidate[] = [];
+  for (const { botId, intentId, score } of groupClassifier.rank(text)) {
+    const member = byId.get(botId);
+    const dialog = member?.dialogForIntent(intentId);
+    if (!member || !dialog) continue;
+    byId.delete(botId);
+    intents.push({ botId, dialog: dialog.name, by: 'intent', intentId, score, band: confidenceBand(score), eligible: startsDialog(score) });
+    if (byId.size === 0) break;
+  }
+  return intents;
+}
+
+/** Each member's best intent by its own classifier. */
+function memberIntentCandidates(members: readonly CompiledBot[], text: string): GroupCandidate[] {
+  const intents: GroupCandidate[] = [];
+  for (const member of members) {
     const classification = member.classify(text);
     if (!classification) continue;
     const best = classification.ranked.find((s) => member.dialogForIntent(s.intentId) !== undefined);
@@ -43,8 +95,7 @@ export function rankGroupCandidates(members: readonly CompiledBot[], text: strin
       eligible: startsDialog(best.score) && (match.kind === 'intent' ? match.intentId === best.intentId : match.kind === 'disambiguate'),
     });
   }
-  intents.sort((a, b) => Number(b.eligible) - Number(a.eligible) || (b.score ?? 0) - (a.score ?? 0));
-  return [...patterns, ...intents];
+  return intents;
 }
 
 export interface GroupOverlap {

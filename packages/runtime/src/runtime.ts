@@ -28,7 +28,7 @@ import {
 import type { AgentDirectory, AgentStatus } from './agent-directory.js';
 import { BotContextImpl, type ScriptTurn } from './bot-context-impl.js';
 import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.js';
-import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport } from './group-routing.js';
+import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport, type GroupClassifier } from './group-routing.js';
 import { SerialQueue } from './serial-queue.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;
@@ -44,6 +44,8 @@ export interface StartConversationOptions {
 export interface RuntimeParts {
   readonly bots: ReadonlyMap<string, CompiledBot>;
   readonly groups: ReadonlyMap<string, BotGroupDefinition>;
+  /** Per group: the classifier over all members' intents that automatic transfer ranks by (absent: members' own). */
+  readonly groupClassifiers: ReadonlyMap<string, GroupClassifier>;
   readonly store: ContextStore;
   readonly states: ConversationStateStore;
   readonly transport: TransferTransport;
@@ -373,14 +375,22 @@ export class BottangoRuntime implements TransferReceiver {
 
   /**
    * Which other connected bot of `fromBotId`'s group would take the text: the first eligible candidate of
-   * `rankGroupCandidates` (patterns first, then the highest intent at GOOD or better). Also used by `bottango route`.
+   * `groupCandidates` (patterns first, then the highest intent at GOOD or better). Also used by `bottango route`.
    */
   routeWithinGroup(fromBotId: string, text: string, exclude: readonly string[] = []): GroupRoute | undefined {
     const groupId = this.bot(fromBotId).definition.group;
     if (groupId === undefined) return undefined;
-    const members = this.groupMembers(groupId).filter((b) => b.id !== fromBotId && !exclude.includes(b.id));
-    const best = rankGroupCandidates(members, text).find((c) => c.eligible);
+    const best = this.groupCandidates(groupId, text, [fromBotId, ...exclude]).find((c) => c.eligible);
     return best ? { ...best, bot: this.bot(best.botId) } : undefined;
+  }
+
+  /**
+   * Every connected member's claim on the text (except the `exclude`d bots), in automatic-transfer order: patterns
+   * first, then intents ranked by the group classifier when the group has one, else by each member's own.
+   */
+  groupCandidates(groupId: string, text: string, exclude: readonly string[] = []): GroupCandidate[] {
+    const members = this.groupMembers(groupId).filter((b) => !exclude.includes(b.id));
+    return rankGroupCandidates(members, text, this.#parts.groupClassifiers.get(groupId));
   }
 
   /** The group check of `bottango check`: overlapping patterns and intents, size and collaboration warnings. */

@@ -36,8 +36,9 @@ export const routeCommand: CliCommand = async (args, io) => {
         return 0;
       }
     }
-    const members = (group === undefined ? runtime.botIds.map((id) => runtime.bot(id)) : runtime.groupMembers(group)).filter((b) => b.id !== values.from);
-    const candidates = rankGroupCandidates(members, text);
+    const exclude = values.from === undefined ? [] : [values.from];
+    const candidates =
+      group === undefined ? rankGroupCandidates(runtime.botIds.filter((id) => !exclude.includes(id)).map((id) => runtime.bot(id)), text) : runtime.groupCandidates(group, text, exclude);
     const route = candidates.find((c) => c.eligible);
     const runnerUp = candidates.find((c) => c !== route);
     if (values.json) {
