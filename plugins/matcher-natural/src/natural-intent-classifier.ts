@@ -35,6 +35,12 @@ export function requiredEvidenceShare(calibration: ConfidenceCalibration, exampl
 }
 
 const NO_SCORES: readonly IntentScore[] = [];
+/**
+ * Scores below this are reported as 0, with one shared (frozen) object per intent: most of a large bot's intents score
+ * ~0 on any text, and a new object for each of them on every call was most of what classifying allocated (and so of
+ * the garbage collections that make the slowest calls slow).
+ */
+export const MIN_REPORTED_SCORE = 1e-4;
 const CHUNK_BITS = 9;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 
@@ -120,6 +126,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
   private readonly returned: Uint32Array;
   private readonly returnedIds: readonly string[];
   private readonly zeroRanked: readonly IntentScore[];
+  /** Per class index: the shared `{ intentId, score: 0 }` (frozen). */
+  private readonly zeroScores: readonly IntentScore[];
   private readonly requiredShare: number;
 
   constructor(
@@ -140,7 +148,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
     this.order = new Int32Array(this.returned.length);
     this.vectorScratch = new Float64Array(model.classCount);
     this.scratch = { keys: new Uint16Array(classIds.length), spare: new Int32Array(this.returned.length), buckets: new Int32Array(256) };
-    this.zeroRanked = this.returnedIds.map((intentId) => ({ intentId, score: 0 })).sort((a, b) => (a.intentId < b.intentId ? -1 : 1));
+    this.zeroScores = classIds.map((intentId) => Object.freeze({ intentId, score: 0 }));
+    this.zeroRanked = [...this.returned].map((c) => this.zeroScores[c] as IntentScore).sort((a, b) => (a.intentId < b.intentId ? -1 : 1));
     this.requiredShare = requiredEvidenceShare(calibration, trainingExamples);
   }
 
@@ -198,7 +207,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const weight = Math.min(1, ratio * ratio);
 
     // Rank the returned classes by logit (ties keep class order), then build the scores in that order.
-    const { order, returned, classIds } = this;
+    const { order, returned, classIds, zeroScores } = this;
     const n = returned.length;
     for (let k = 0; k < n; k++) order[k] = returned[k] as number;
     rankByLogit(order, n, logits, max, min, this.scratch);
@@ -207,7 +216,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
       const c = order[r] as number;
       const logit = logits[c] as number;
       const z = slope * (logit - logSum) + logitSlope * logit + offset;
-      ranked[r] = { intentId: classIds[c] as string, score: weight / (1 + Math.exp(-z)) };
+      const score = weight / (1 + Math.exp(-z));
+      ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }
     return { ranked };
   }

@@ -97,3 +97,34 @@ describe('NaturalMatcherModule', () => {
     expect(() => bottangoPlugin.createModule({ cachedir: 'x' })).toThrow(/option cachedir/);
   });
 });
+
+describe('NaturalIntentClassifier results', () => {
+  // Thirty intents whose phrases share no words: on any one text almost every other intent scores ~0.
+  const many = Array.from({ length: 30 }, (_, i) => ({
+    id: `intent${i}`,
+    name: `intent${i}`,
+    trainingPhrases: [`alpha${i} bravo${i}`, `charlie${i} delta${i} echo${i}`, `foxtrot${i} alpha${i}`],
+  }));
+
+  it('lists every intent, best first, with scores below MIN_REPORTED_SCORE reported as 0', async () => {
+    const { MIN_REPORTED_SCORE } = await import('./index.js');
+    const classifier = await new NaturalIntentMatcher().train(many);
+    const { ranked } = classifier.classify('alpha7 bravo7');
+    expect(ranked.map((s) => s.intentId).sort()).toEqual(many.map((i) => i.id).sort());
+    expect(ranked[0]).toMatchObject({ intentId: 'intent7' });
+    expect(ranked[0]?.score).toBeGreaterThan(0.6);
+    for (let k = 1; k < ranked.length; k++) expect(ranked[k - 1]?.score).toBeGreaterThanOrEqual(ranked[k]?.score as number);
+    expect(ranked.every((s) => s.score === 0 || s.score >= MIN_REPORTED_SCORE)).toBe(true);
+    expect(ranked.filter((s) => s.score === 0).length).toBeGreaterThan(20);
+  });
+
+  it('never changes a result it returned before (the shared zero scores are frozen)', async () => {
+    const classifier = await new NaturalIntentMatcher().train(many);
+    const first = classifier.classify('alpha3 bravo3');
+    const copy = structuredClone(first);
+    classifier.classify('charlie9 delta9 echo9');
+    expect(first).toEqual(copy);
+    const zero = first.ranked.find((s) => s.score === 0);
+    expect(Object.isFrozen(zero)).toBe(true);
+  });
+});

@@ -87,8 +87,12 @@ export class TextFeaturizer {
   ids: Int32Array = new Int32Array(64);
   values: Float32Array = new Float32Array(64);
   length = 0;
-  /** The last text's share of content words (not stop words) whose stem was seen in training; all words if none is. */
-  knownShare = 0;
+  /**
+   * The last text's share of content words (not stop words) whose stem was seen in training; all words if none is.
+   * Starts as NaN, a double: a field that held only whole numbers (every warm-up text fully known: 1) changes its
+   * representation on the first fraction, and V8 then deoptimises all code that reads this object.
+   */
+  knownShare = Number.NaN;
   /** Feature ids of the cached words (see `AnalysedWord.idStart`): `idPool[0..idPoolLength)`. */
   idPool: Int32Array = new Int32Array(1 << 12);
   private idPoolLength = 0;
@@ -276,7 +280,9 @@ export class TextFeaturizer {
       }
       previous = analysed.hash;
     }
-    this.knownShare = content > 0 ? knownContent / content : count > 0 ? known / count : 0;
+    // Multiplied by reciprocals: a quotient of two whole numbers is compiled as integer division while every result was
+    // whole (warm-up texts fully known: 1), and the first fraction would deoptimise this function.
+    this.knownShare = content > 0 ? knownContent * (1 / content) : count > 0 ? known * (1 / count) : 0;
     const { counts, featureWeights, ids, values, bigram } = this;
     if (this.extraIds.length < this.length) {
       this.extraIds = new Int32Array(this.ids.length);
