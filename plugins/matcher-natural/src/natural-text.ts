@@ -18,12 +18,17 @@ const { RegexpTokenizer } = require('natural/lib/natural/tokenizers/regexp_token
 };
 const porterStemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as NaturalStemmer;
 
-/** Splits on anything that is not a letter, digit or apostrophe (Unicode-aware, unlike natural's aggressive tokenizer). */
-const wordTokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}']+/u });
+/**
+ * Runs of letters, digits and apostrophes (Unicode-aware, unlike natural's aggressive tokenizer). Matching the words
+ * (`gaps: false`) rather than splitting on the gaps skips natural's removal of empty strings, which allocated more than
+ * the rest of classifying a text.
+ */
+const wordTokenizer = new RegexpTokenizer({ pattern: /[\p{L}\p{N}']+/gu, gaps: false });
 
 /** Lower-cased words; outer apostrophes and a possessive `'s` are dropped ("month's" → "month"). */
 export function tokenizeWords(text: string): string[] {
-  const tokens = wordTokenizer.tokenize(text.toLowerCase());
+  // natural returns null (String#match) when the text has no word at all.
+  const tokens = (wordTokenizer.tokenize(text.toLowerCase()) as string[] | null) ?? [];
   const words: string[] = [];
   for (const token of tokens) {
     const word = token.indexOf("'") < 0 ? token : token.replace(/^'+|'+$/g, '').replace(/'s$/, '');
