@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BottangoError, type Logger } from '@bottango/core';
-import { composeRuntime } from '@bottango/cli';
-import { storePluginFor, type BottangoRuntime } from '@bottango/runtime';
+import type { BottangoRuntime } from '@bottango/runtime';
 import { createBottangoServer, type BottangoServer, type ListeningAddress } from './server.js';
 
 export const SERVER_USAGE = `Usage: bottango-server --bots <dir> [--store memory|sqlite:<path>|redis://host:port] [--port 8080] [--host 127.0.0.1]
@@ -54,7 +53,9 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
   if (!Number.isInteger(port) || port > 65535) return usageError(`--port must be a whole number from 0 to 65535, got "${values.port ?? ''}"`);
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return usageError('--host must not be empty');
+  // The runtime and the NLU plugins load only once the command line is known to be good (a usage error answers at once).
   if (values.store !== undefined) {
+    const { storePluginFor } = await import('@bottango/runtime');
     try {
       storePluginFor(values.store);
     } catch (error) {
@@ -64,6 +65,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
 
   let runtime: BottangoRuntime;
   try {
+    const { composeRuntime } = await import('@bottango/cli');
     const composed = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, logger: stderrLogger(io.stderr), ...(values.store !== undefined ? { store: values.store } : {}) });
     runtime = composed.runtime;
     for (const w of composed.warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const MAIN = resolve(HERE, '../dist/main.js');
+const DEMO_BOTS = resolve(HERE, '../../demo/bots');
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+let tmp: string;
+let bots: string;
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (pnpm turbo run build --filter=@bottango/server...)`);
+  tmp = mkdtempSync(join(tmpdir(), 'bottango-server-main-'));
+  // A copy of the demo bots, so the trained-model cache goes to the temp folder, not into the repository.
+  bots = join(tmp, 'bots');
+  cpSync(DEMO_BOTS, bots, { recursive: true, filter: (src) => basename(src) !== '.bottango' });
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const result: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((r) => child.once('exit', (code, signal) => r({ code, signal }))),
+  };
+  child.stdout?.on('data', (c: Buffer) => (result.stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (result.stderr += c.toString()));
+  return result;
+}
+
+async function listening(server: Run): Promise<string> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const match = /^bottango-server listening on (http:\/\/\S+) \(4 bots: billing, concierge, human-desk, tech\)$/m.exec(server.stdout);
+    if (match?.[1]) return match[1];
+    if (server.child.exitCode !== null || Date.now() > end) throw new Error(`no listening line; stdout: ${server.stdout}\nstderr: ${server.stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('bottango-server (a real process)', () => {
+  it('serves the demo bots, then stops cleanly on SIGTERM with exit code 0, ending open event streams', async () => {
+    const server = run(['--bots', bots, '--port', '0']);
+    const url = await listening(server);
+    expect(server.stdout.trim().split('\n')).toHaveLength(1);
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', bots: ['billing', 'concierge', 'human-desk', 'tech'] });
+    const started = (await (await fetch(`${url}/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"botId":"concierge"}' })).json()) as { conversationId: string };
+    const stream = await fetch(`${url}/conversations/${started.conversationId}/events`);
+    const streamText = stream.text();
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toEqual({ code: 0, signal: null });
+    expect(await streamText).toContain(`: events of conversation ${started.conversationId}`);
+    expect(server.stderr).toContain('bottango-server: SIGTERM, shutting down');
+  });
+
+  it('exits 2 on an unknown flag, naming it, with the usage', async () => {
+    const server = run(['--bots', bots, '--prot', '80']);
+    expect((await server.exit).code).toBe(2);
+    expect(server.stderr).toContain("bottango-server: Unknown option '--prot'");
+    expect(server.stderr).toContain('Usage: bottango-server --bots <dir>');
+    expect(server.stdout).toBe('');
+  });
+
+  it('exits 2 on a bad --port or --store value and when --bots is missing', async () => {
+    const [port, store, missing] = [run(['--bots', bots, '--port', 'http']), run(['--bots', bots, '--store', 'postgres://x']), run([])];
+    expect((await port.exit).code).toBe(2);
+    expect(port.stderr).toContain('bottango-server: --port must be a whole number from 0 to 65535, got "http"');
+    expect((await store.exit).code).toBe(2);
+    expect(store.stderr).toContain('bottango-server: --store: store "postgres://x" is not understood');
+    expect((await missing.exit).code).toBe(2);
+    expect(missing.stderr).toContain('bottango-server: --bots <dir> is required');
+  });
+
+  it('prints the usage on --help and exits 0', async () => {
+    const help = run(['--help']);
+    expect((await help.exit).code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
+  });
+
+  it('exits 1 when the bots folder does not exist or the store is unreachable', async () => {
+    const noBots = run(['--bots', join(tmp, 'missing'), '--port', '0']);
+    const redis = run(['--bots', bots, '--port', '0', '--store', 'redis://127.0.0.1:1']);
+    expect((await noBots.exit).code).toBe(1);
+    expect(noBots.stderr).toContain(`bottango-server: cannot start: Invalid bot definitions (1 problem):\n  - ${join(tmp, 'missing')}: cannot read the bot directory: ENOENT`);
+    expect((await redis.exit).code).toBe(1);
+    expect(redis.stderr).toMatch(/^bottango-server: cannot start: .*127\.0\.0\.1:1/m);
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const first = run(['--bots', bots, '--port', '0']);
+    const url = await listening(first);
+    const port = new URL(url).port;
+    const second = run(['--bots', bots, '--port', port]);
+    expect((await second.exit).code).toBe(1);
+    expect(second.stderr).toContain(`bottango-server: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+    first.child.kill('SIGINT');
+    expect((await first.exit).code).toBe(0);
+  });
+});
