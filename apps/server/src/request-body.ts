@@ -57,13 +57,19 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
       chunks.push(chunk);
     };
     req.on('data', onData);
+    let ended = false;
     req.once('end', () => {
+      ended = true;
       if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.once('error', (error) => {
-      if (!failed) reject(error);
+    // A client that leaves mid-body must not hold up the requests queued behind it.
+    const gone = (error?: Error): void => {
+      if (ended || failed) return;
       failed = true;
-    });
+      reject(error ?? new Error('the client closed the connection before the whole body arrived'));
+    };
+    req.once('error', gone);
+    req.once('close', () => gone());
   });
 }
 

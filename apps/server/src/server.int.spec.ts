@@ -324,6 +324,19 @@ describe('bottango server on the demo bots', () => {
     expect(botTexts(await say(id, 'A-1042'))).toEqual(['billing: Done: the refund for order A-1042 is on its way (3–5 working days).']);
   });
 
+  it('does not let a client that leaves mid-body hold up the next message', async () => {
+    const id = await startConversation();
+    let arrived = 0;
+    server?.server.on('request', () => arrived++);
+    const req = httpRequest(`${base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, 'content-length': '100' } });
+    req.on('error', () => undefined);
+    req.write('{"text":"hel');
+    await until(() => arrived === 1);
+    req.destroy();
+    expect(botTexts(await say(id, 'hello'))).toEqual(["concierge: Hi! I'm the concierge. I can connect you with Billing or Tech Support."]);
+    expect((await conversation(id)).turns).toBe(1);
+  });
+
   it('keeps concurrent messages of one conversation whole: each answer holds only its own events, in transcript order', async () => {
     const id = await startConversation();
     const texts = ['hello', 'good morning', 'hey', 'hello there', 'good evening'];
