@@ -13,6 +13,7 @@ import {
   type BotGroupDefinition,
   type IntentClassifier,
 } from '@bottango/core';
+import { definitionError, validateBotDefinitions } from '@bottango/definitions/validate';
 import { PatternMatcherModule } from '@bottango/matcher-pattern';
 import { MemoryContextStore } from '@bottango/store-memory';
 import { AgentDirectory } from './agent-directory.js';
@@ -96,6 +97,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     for (const matcher of container.getAll<IntentMatcher>(IntentMatcher)) matchers.set(matcher.id, matcher);
   }
 
+  // Bots built in code get the same checks as bot files (bots loaded from files were checked already: cheap to repeat).
+  const validation = validateBotDefinitions(options.bots, options.groups ?? [], { validatePattern: (syntax, pattern) => patternProblem(syntaxes, syntax, pattern) });
+  if (validation.errors.length > 0) throw definitionError(validation.errors, validation.warnings);
+
   const groups = new Map((options.groups ?? []).map((g) => [g.id, g]));
   for (const definition of options.bots) {
     const group = definition.group;
@@ -143,6 +148,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     transcriptLimit: options.transcriptLimit ?? 50,
     onClose: () => store.close(),
   });
+}
+
+/** What is wrong with a starter pattern, or `undefined` (an unknown syntax is reported when the dialogs compile). */
+function patternProblem(syntaxes: ReadonlyMap<string, StarterPatternSyntax>, syntax: string, pattern: string): string | undefined {
+  const compiler = syntaxes.get(syntax);
+  if (!compiler) return undefined;
+  try {
+    compiler.compile(pattern);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** The out-of-scope intent of group-aware training; it has no dialog and matchers never return it. */

@@ -198,6 +198,27 @@ describe('conversations', () => {
   it('refuses at start-up a bot whose intents have no matcher loaded', async () => {
     await expect(createRuntime({ bots: demoBots() })).rejects.toThrow(/intent matcher "\(none\)"|is not loaded/);
   });
+
+  it('checks bots built in code like bot files: every problem, with its path, in one INVALID_DEFINITION error', async () => {
+    const bot: import('@bottango/core').BotDefinition = {
+      id: 'shop',
+      skills: ['shop'],
+      intents: [],
+      dialogs: [
+        { name: 'Welcome', type: 'standard', starter: { patterns: ['hi'] }, interactions: [{ type: 'text', text: 'Hello', next: 'nowhere' }, { type: 'text', text: ' ' }] },
+        { name: 'Welcome', type: 'standard', starter: { patterns: ['hello'] }, interactions: [{ type: 'text', text: 'Hi again' }] },
+      ],
+    };
+    const error = await createRuntime({ bots: [bot] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(BottangoError.is(error, 'INVALID_DEFINITION')).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain("(bot shop) dialogs[0].interactions[0].next: next names 'nowhere'");
+    expect(message).toContain('(bot shop) dialogs[0].interactions[1].text: text is empty');
+    expect(message).toMatch(/\(bot shop\) dialogs\[1\]\.name: duplicate dialog name 'Welcome'/);
+  });
 });
 
 describe('disambiguation', () => {
