@@ -1,27 +1,15 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import type { CliIO } from './io.js';
+import { runCli } from './testing/fake-io.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEMO_BOTS = join(ROOT, 'apps/demo/bots');
 
-async function cli(args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = new PassThrough();
-  stdin.end(input ?? '');
-  const io: CliIO = { stdout, stderr, interactive: false, cwd: ROOT, stdin };
-  const code = await main(args, io);
-  return { code, out, err };
+function cli(args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, ROOT, input);
 }
 
 describe('bottango test', () => {

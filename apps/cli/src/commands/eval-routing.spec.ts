@@ -1,20 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
-import type { CliIO } from '../io.js';
-
-function fakeIO(cwd: string, interactive = false): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, interactive, cwd, out: () => out, err: () => err };
-}
+import { fakeIO } from '../testing/fake-io.js';
 
 const PHRASES: Record<string, string[]> = {
   pizza: ['order a pizza', 'i want a pizza delivered', 'get me a pepperoni pizza', 'pizza delivery please', 'one large pizza', 'can i order a pizza now'],
@@ -47,7 +36,7 @@ describe('bottango eval-routing', () => {
   });
 
   it('prints a readable report through the CLI entry, with progress on stderr when interactive', async () => {
-    const io = fakeIO(dir, true);
+    const io = fakeIO(dir, { interactive: true });
     expect(await main(['eval-routing', '--dataset', 'tiny.jsonl', '--domains', 'domains.json', '--mode', 'group'], io)).toBe(0);
     expect(io.out()).toContain('Routing evaluation (group mode)');
     expect(io.out()).toMatch(/routing accuracy\s+100\.0%/);

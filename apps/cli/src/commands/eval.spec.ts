@@ -1,20 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../io.js';
+import { fakeIO } from '../testing/fake-io.js';
 import { main } from '../cli.js';
-
-function fakeIO(cwd: string, interactive = false): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, interactive, cwd, out: () => out, err: () => err };
-}
 
 const PHRASES: Record<string, string[]> = {
   pizza: ['order a pizza', 'I want a pizza', 'get me a pepperoni pizza', 'pizza delivery please', 'one large pizza'],
@@ -44,7 +33,7 @@ describe('bottango eval', () => {
 
   it('prints a readable report and a progress bar on stderr when interactive', async () => {
     const dir = await dataset();
-    const io = fakeIO(dir, true);
+    const io = fakeIO(dir, { interactive: true });
     expect(await main(['eval', '--dataset', join(dir, 'tiny.jsonl')], io)).toBe(0);
     expect(io.out()).toContain('Intent evaluation: natural');
     expect(io.out()).toContain('in-scope accuracy');

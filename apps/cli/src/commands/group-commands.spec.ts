@@ -1,28 +1,12 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli.js';
-import type { CliIO } from '../io.js';
+import { runCli } from '../testing/fake-io.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const GROUP_BOTS = join(ROOT, 'scenarios/group-bots');
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const stdin = new PassThrough();
-  stdin.end('');
-  const io: CliIO = { stdout, stderr, interactive: false, cwd, stdin };
-  const code = await main(args, io);
-  return { code, out, err };
-}
 
 // A copy of the shipped group bots (models are cached next to the bots), plus, for the check, a "billing" bot that
 // overlaps payments: the same pattern as devices and an intent trained on payments' own phrasing.
@@ -62,17 +46,17 @@ afterAll(async () => {
 
 describe('bottango check', () => {
   it('reports no overlaps for the shipped group and exits 0', async () => {
-    const { code, out } = await cli(['check', '--bots', 'group', '--strict'], dir);
+    const { code, out } = await runCli(['check', '--bots', 'group', '--strict'], dir);
     expect(out).toContain('group support (4 bots, collaboration on):\n  no overlaps\n');
     expect(code).toBe(0);
   }, 60_000);
 
   it('reports a shared pattern and an overlapping intent between two bots; --strict exits 1', async () => {
-    const { code, out } = await cli(['check', '--bots', 'overlapping', '--strict'], dir);
+    const { code, out } = await runCli(['check', '--bots', 'overlapping', '--strict'], dir);
     expect(out).toContain('overlap billing / devices: both have pattern "*(printer|scanner)*"');
     expect(out).toMatch(/overlap payments \/ billing: billing's intent billing\.pay takes \d+ of payments's payments\.pay_bill phrases at GOOD or better/);
     expect(code).toBe(1);
-    const json = await cli(['check', '--bots', 'overlapping', '--json'], dir);
+    const json = await runCli(['check', '--bots', 'overlapping', '--json'], dir);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.out) as { groups: { overlaps: { kind: string; botA: string; botB: string }[] }[] };
     expect(report.groups[0]?.overlaps.map((o) => `${o.kind} ${o.botA} ${o.botB}`)).toEqual(
@@ -83,7 +67,7 @@ describe('bottango check', () => {
 
 describe('bottango route', () => {
   it('names the bot, dialog, band and runner-up for an intent match', async () => {
-    const { code, out } = await cli(['route', 'where is my parcel', '--bots', 'group', '--json'], dir);
+    const { code, out } = await runCli(['route', 'where is my parcel', '--bots', 'group', '--json'], dir);
     expect(code).toBe(0);
     const result = JSON.parse(out) as { route: Record<string, unknown>; runnerUp: Record<string, unknown> };
     expect(result.route).toMatchObject({ botId: 'orders', dialog: 'Order status', by: 'intent', intentId: 'orders.status', eligible: true });
@@ -93,11 +77,11 @@ describe('bottango route', () => {
   }, 60_000);
 
   it('puts a pattern match first, and says when the bot holding the conversation keeps the text', async () => {
-    const byPattern = await cli(['route', 'my printer is jammed', '--bots', 'group'], dir);
+    const byPattern = await runCli(['route', 'my printer is jammed', '--bots', 'group'], dir);
     expect(byPattern.out).toContain('→ devices · dialog "Printer help" · pattern "*(printer|scanner)*"');
-    const stays = await cli(['route', 'cancel my order', '--bots', 'group', '--from', 'orders'], dir);
+    const stays = await runCli(['route', 'cancel my order', '--bots', 'group', '--from', 'orders'], dir);
     expect(stays.out).toMatch(/stays with orders · dialog "Cancel order" · intent orders\.cancel/);
-    const nobody = await cli(['route', 'sing me a song about the sea', '--bots', 'group', '--from', 'front'], dir);
+    const nobody = await runCli(['route', 'sing me a song about the sea', '--bots', 'group', '--from', 'front'], dir);
     expect(nobody.out).toContain("no bot would take it: front's fallback runs");
   }, 60_000);
 });
