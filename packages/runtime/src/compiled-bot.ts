@@ -143,30 +143,17 @@ function excluded(dialog: CompiledDialog, normalizedText: string): boolean {
   return dialog.excludeKeywords.length > 0 && matchesExcludeKeyword(normalizedText, dialog.excludeKeywords) !== undefined;
 }
 
-/** Compiles every starter pattern with the syntax it names; all errors of a bot are reported together. */
+/**
+ * Compiles every starter pattern with the syntax it names. The definition was validated first (`createRuntime`), so
+ * every syntax is loaded and every pattern compiles.
+ */
 export function compileDialogs(definition: BotDefinition, syntaxes: ReadonlyMap<string, StarterPatternSyntax>): CompiledDialog[] {
-  const problems: string[] = [];
-  const where = definition.source ? `${definition.source} (bot "${definition.id}")` : `bot "${definition.id}"`;
-  const dialogs = definition.dialogs.map((dialog, d) => {
-    const patterns: CompiledStarterPattern[] = [];
-    (dialog.starter?.patterns ?? []).forEach((entry, p) => {
-      const syntaxName = typeof entry === 'string' ? DEFAULT_PATTERN_SYNTAX : entry.syntax;
-      const source = typeof entry === 'string' ? entry : entry.pattern;
-      const syntax = syntaxes.get(syntaxName);
-      if (!syntax) {
-        problems.push(`dialogs[${d}].starter.patterns[${p}]: no plugin provides pattern syntax "${syntaxName}" (loaded: ${[...syntaxes.keys()].join(', ') || 'none'})`);
-        return;
-      }
-      try {
-        patterns.push(syntax.compile(source));
-      } catch (error) {
-        problems.push(`dialogs[${d}].starter.patterns[${p}]: ${error instanceof Error ? error.message : String(error)}`);
-      }
+  return definition.dialogs.map((dialog) => {
+    const patterns = (dialog.starter?.patterns ?? []).map((entry) => {
+      const [syntax, source] = typeof entry === 'string' ? [DEFAULT_PATTERN_SYNTAX, entry] : [entry.syntax, entry.pattern];
+      return (syntaxes.get(syntax) as StarterPatternSyntax).compile(source);
     });
     const intentId = dialog.starter?.intent;
-    if (intentId !== undefined && !definition.intents.some((i) => i.id === intentId)) {
-      problems.push(`dialogs[${d}].starter.intent: unknown intent "${intentId}"`);
-    }
     const interactionIndex = new Map<string, number>();
     dialog.interactions.forEach((interaction, i) => {
       if (interaction.name !== undefined) interactionIndex.set(interaction.name, i);
@@ -180,9 +167,5 @@ export function compileDialogs(definition: BotDefinition, syntaxes: ReadonlyMap<
       interactionIndex,
     };
   });
-  if (problems.length > 0) {
-    throw new BottangoError(BottangoErrorCode.InvalidDefinition, `invalid bot definition:\n  ${problems.join('\n  ')}`, { where, details: { problems } });
-  }
-  return dialogs;
 }
 

@@ -97,17 +97,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     for (const matcher of container.getAll<IntentMatcher>(IntentMatcher)) matchers.set(matcher.id, matcher);
   }
 
-  // Bots built in code get the same checks as bot files (bots loaded from files were checked already: cheap to repeat).
+  // The one place definitions are checked: bots built in code get the same checks as bot files (bots loaded from files
+  // were checked already: cheap to repeat), and the patterns compile with the syntaxes loaded here.
   const validation = validateBotDefinitions(options.bots, options.groups ?? [], { validatePattern: (syntax, pattern) => patternProblem(syntaxes, syntax, pattern) });
   if (validation.errors.length > 0) throw definitionError(validation.errors, validation.warnings);
 
   const groups = new Map((options.groups ?? []).map((g) => [g.id, g]));
-  for (const definition of options.bots) {
-    const group = definition.group;
-    if (group !== undefined && !groups.has(group)) {
-      throw new BottangoError(BottangoErrorCode.InvalidDefinition, `bot "${definition.id}" is in group "${group}", which is not defined (groups: ${[...groups.keys()].join(', ') || 'none'})`);
-    }
-  }
   const groupAware = options.groupAwareTraining ?? DEFAULT_GROUP_AWARE_PHRASES;
   if (!Number.isInteger(groupAware) || groupAware < 0) {
     throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `groupAwareTraining must be a whole number ≥ 0, got ${JSON.stringify(options.groupAwareTraining)}`);
@@ -116,7 +111,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
   const bots = new Map<string, CompiledBot>();
   const directory = container.get(AgentDirectory);
   for (const definition of options.bots) {
-    if (bots.has(definition.id)) throw new BottangoError(BottangoErrorCode.InvalidDefinition, `two bots have the ID "${definition.id}"`, definition.source ? { where: definition.source } : {});
     const dialogs = compileDialogs(definition, syntaxes);
     const group = definition.group === undefined ? undefined : groups.get(definition.group);
     const others = group?.collaboration && groupAware > 0 ? otherMembersPhrases(definition, options.bots, groupAware) : [];
@@ -150,10 +144,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
   });
 }
 
-/** What is wrong with a starter pattern, or `undefined` (an unknown syntax is reported when the dialogs compile). */
+/** What is wrong with a starter pattern, or `undefined` when it compiles. */
 function patternProblem(syntaxes: ReadonlyMap<string, StarterPatternSyntax>, syntax: string, pattern: string): string | undefined {
   const compiler = syntaxes.get(syntax);
-  if (!compiler) return undefined;
+  if (!compiler) return `no plugin provides pattern syntax "${syntax}" (loaded: ${[...syntaxes.keys()].join(', ') || 'none'})`;
   try {
     compiler.compile(pattern);
     return undefined;
