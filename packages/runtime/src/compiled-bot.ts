@@ -1,10 +1,7 @@
 import {
-  BottangoError,
-  BottangoErrorCode,
   CONFIDENCE_THRESHOLDS,
   DEFAULT_PATTERN_SYNTAX,
   DialogType,
-
   intentMatchOutcome,
   type BotDefinition,
   type CompiledStarterPattern,
