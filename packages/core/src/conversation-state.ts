@@ -1,3 +1,4 @@
+import { BottangoError, BottangoErrorCode } from './errors.js';
 import type { JsonValue } from './json.js';
 import type { TangoContext } from './tango-context.js';
 import type { TranscriptEntry } from './transfer.js';
@@ -40,14 +41,53 @@ export interface ConversationState {
   transcript: TranscriptEntry[];
   /** Number of user turns handled. */
   turns: number;
+  /**
+   * Version of the stored copy this state was loaded from (0 or absent: not stored yet). Stores set it on load and
+   * save; saving is conditional on it (compare-and-set), so two processes never silently overwrite each other's turn.
+   */
+  version?: number;
+  /** Sequence number of the last user message applied (messages delivered through a transport's inbox), for exactly-once. */
+  appliedSeq?: number;
+  /** A transfer handed to a transport that answers later (another process): the conversation waits for its outcome. */
+  transferring?: PendingTransfer;
+  /** Events numbered so far; a distributed transport numbers each conversation's events from it. */
+  eventCount?: number;
   readonly metadata?: Record<string, JsonValue>;
+}
+
+/** A transfer submitted to a transport that settles it later (`TransferOutcome` kind `submitted`). */
+export interface PendingTransfer {
+  readonly transferId: string;
+  readonly skill: string;
+  readonly fromBotId: string;
+  /** Epoch milliseconds after which the transfer fails late with `timeout`. */
+  readonly deadline: number;
+  /** The user message sequence number whose turn submitted it. */
+  readonly seq?: number;
 }
 
 /** Extension point: where conversation states live (in memory by default). */
 export const ConversationStateStore = Symbol.for('@bottango/core/ConversationStateStore');
 
 export interface ConversationStateStore {
+  /** The stored state with its `version` set, or undefined. */
   load(conversationId: string): Promise<ConversationState | undefined>;
-  save(state: ConversationState): Promise<void>;
+  /**
+   * Stores `state` if the stored version is still `state.version` (absent or 0: the conversation must not exist yet),
+   * and resolves with the new version (the store does not change `state`). Otherwise stores nothing and fails with a
+   * `VERSION_CONFLICT` BottangoError whose details hold `conversationId`, `expected` and `actual` versions.
+   */
+  save(state: ConversationState): Promise<number>;
   delete(conversationId: string): Promise<void>;
+  /** Releases connections and files (a store from a plugin). Optional. */
+  close?(): Promise<void>;
+}
+
+/** The error every state store raises when a save loses the compare-and-set. */
+export function stateConflict(conversationId: string, expected: number, actual: number): BottangoError {
+  return new BottangoError(
+    BottangoErrorCode.VersionConflict,
+    `conversation "${conversationId}" was saved by someone else meanwhile (expected version ${expected}, stored version ${actual})`,
+    { details: { conversationId, expected, actual } },
+  );
 }

@@ -61,7 +61,7 @@ export {
   type TransferReceiver,
   type TranscriptEntry,
 } from './transfer.js';
-export { ConversationStateStore, type ConversationState, type DialogFrame } from './conversation-state.js';
+export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer } from './conversation-state.js';
 export type { ConversationEvent, ConversationEventType, DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
 export { BOTTANGO_PLUGIN_BRAND, definePlugin, isBottangoPlugin, type BottangoPlugin } from './plugin.js';

@@ -146,7 +146,7 @@ export class BottangoRuntime implements TransferReceiver {
       transcript: [],
       turns: 0,
     };
-    await this.#parts.states.save(state);
+    await this.#commit(state);
     return id;
   }
 
@@ -194,6 +194,9 @@ export class BottangoRuntime implements TransferReceiver {
       escalationFailures: 0,
       transcript: previous.transcript,
       turns: previous.turns,
+      ...(previous.version !== undefined ? { version: previous.version } : {}),
+      ...(previous.appliedSeq !== undefined ? { appliedSeq: previous.appliedSeq } : {}),
+      ...(previous.eventCount !== undefined ? { eventCount: previous.eventCount } : {}),
     };
     // The receiver's events are held until its transfer is known to stand.
     const turn = newTurn(state, '', [...(request.hops ?? [request.fromBotId]), bot.id], []);
@@ -213,7 +216,7 @@ export class BottangoRuntime implements TransferReceiver {
     if (this.#abandoned.delete(request.transferId)) {
       return { kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${bot.id}" finished after the sender stopped waiting` };
     }
-    if (!turn.transferred) await this.#parts.states.save(turn.state);
+    if (!turn.transferred) await this.#commit(turn.state);
     const sender = this.#senders.get(request.transferId);
     for (const event of turn.held ?? []) {
       if (sender) this.#out(sender, event);
@@ -262,7 +265,7 @@ export class BottangoRuntime implements TransferReceiver {
       const turn = newTurn(state, text, [state.ownerBotId]);
       await this.#handleMessage(turn, text, false);
       await this.#drainInjected(turn);
-      if (!turn.transferred) await this.#parts.states.save(turn.state);
+      if (!turn.transferred) await this.#commit(turn.state);
       return events;
     } finally {
       this.#collectors.delete(conversationId);
@@ -529,7 +532,7 @@ export class BottangoRuntime implements TransferReceiver {
 
   async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string, context: TangoContext | undefined, automatic: boolean): Promise<TransferOutcome> {
     const state = turn.state;
-    await this.#parts.states.save(state);
+    await this.#commit(state);
     const request: TransferRequest = {
       transferId: randomUUID(),
       conversationId: state.id,
@@ -662,6 +665,11 @@ export class BottangoRuntime implements TransferReceiver {
     state.transcript.push(entry);
     const excess = state.transcript.length - this.#parts.transcriptLimit;
     if (excess > 0) state.transcript.splice(0, excess);
+  }
+
+  /** Saves the state on the version it was loaded with (compare-and-set) and keeps the new version on it. */
+  async #commit(state: ConversationState): Promise<void> {
+    state.version = await this.#parts.states.save(state);
   }
 
   #dialog(bot: CompiledBot, frame: DialogFrame): CompiledDialog {
