@@ -9,6 +9,7 @@ import {
   type JsonValue,
   type SessionScope,
 } from '@bottango/core';
+import { expectBottangoError } from './expect-bottango-error.js';
 
 /** How a store under test differs from the others; the suite reads these, never the class. */
 export interface ContextStoreContractOptions {
@@ -29,22 +30,6 @@ export interface ContextStoreContractOptions {
 const GLOBAL: ContextScope = { kind: 'global' };
 const user = (userId: string): SessionScope => ({ kind: 'user', userId });
 const conversation = (conversationId: string): SessionScope => ({ kind: 'conversation', conversationId });
-
-/** Runs `action` and checks it fails with a BottangoError of `code` (sync throw or rejection). */
-async function expectBottangoError(action: () => Promise<unknown>, code: BottangoErrorCode): Promise<BottangoError> {
-  let failure: unknown;
-  let settled = false;
-  try {
-    await action();
-    settled = true;
-  } catch (error) {
-    failure = error;
-  }
-  expect(settled, `expected a BottangoError ${code}, but the call succeeded`).toBe(false);
-  expect(BottangoError.is(failure), `expected a BottangoError ${code}, got ${String(failure)}`).toBe(true);
-  expect((failure as BottangoError).code).toBe(code);
-  return failure as BottangoError;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
