@@ -1,4 +1,5 @@
 import { BottangoError, BottangoErrorCode } from './errors.js';
+import type { ConversationEvent } from './events.js';
 import type { JsonValue } from './json.js';
 import type { TangoContext } from './tango-context.js';
 import type { TranscriptEntry } from './transfer.js';
@@ -52,6 +53,11 @@ export interface ConversationState {
   transferring?: PendingTransfer;
   /** Events numbered so far; a distributed transport numbers each conversation's events from it. */
   eventCount?: number;
+  /**
+   * The events of the last step a transport ran (numbered from `first`), stored with the step so they can be
+   * published again when the process died between storing the step and publishing its events.
+   */
+  outbox?: { readonly first: number; readonly events: readonly ConversationEvent[] };
   readonly metadata?: Record<string, JsonValue>;
 }
 
@@ -60,8 +66,8 @@ export interface PendingTransfer {
   readonly transferId: string;
   readonly skill: string;
   readonly fromBotId: string;
-  /** Epoch milliseconds after which the transfer fails late with `timeout`. */
-  readonly deadline: number;
+  /** Epoch milliseconds when it was submitted (the transport's timeout counts from here). */
+  readonly since: number;
   /** The user message sequence number whose turn submitted it. */
   readonly seq?: number;
 }

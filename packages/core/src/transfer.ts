@@ -1,3 +1,4 @@
+import type { ConversationEvent } from './events.js';
 import type { TangoContext } from './tango-context.js';
 
 /** One message of a conversation's transcript, as a receiver may see it. */
@@ -10,14 +11,19 @@ export interface TranscriptEntry {
   readonly system?: boolean;
 }
 
-/** An escalation handed to the transport: the conversation goes to `toBotId`, an agent holding `skill`. */
+/**
+ * An escalation handed to the transport: the conversation goes to a bot agent holding `skill`, which the transport
+ * picks (it knows which agents are live, possibly in other processes), never one of `hops`.
+ */
 export interface TransferRequest {
+  /** Unique per transfer: the idempotency key a redelivered transfer is recognised by. */
   readonly transferId: string;
   readonly conversationId: string;
   readonly userId: string;
   readonly fromBotId: string;
   readonly skill: string;
-  readonly toBotId: string;
+  /** Only for a bot-group automatic transfer, which chose the bot by its intents: that bot and no other. */
+  readonly toBotId?: string;
   /** Present only when the escalation has Tango Context switched on. */
   readonly tangoContext?: TangoContext;
   /** The last messages of the conversation, oldest first. */
@@ -44,11 +50,19 @@ export type TransferFailureReason = (typeof TransferFailureReason)[keyof typeof 
 
 export type TransferOutcome =
   | { readonly kind: 'accepted'; readonly toBotId: string }
-  | { readonly kind: 'failed'; readonly reason: TransferFailureReason; readonly message: string };
+  | { readonly kind: 'failed'; readonly reason: TransferFailureReason; readonly message: string }
+  /**
+   * The transport took the transfer and settles it later (the receiver runs in another process): the receiver commits
+   * the conversation when it starts, or the sender gets the failure back by `deadline` (epoch ms) at the latest.
+   */
+  | { readonly kind: 'submitted'; readonly deadline: number }
+  /** The conversation no longer waits for this transfer (it was settled already, or redelivered): nothing to do. */
+  | { readonly kind: 'stale'; readonly message: string };
 
 /** The receiving side a transport delivers to. The runtime implements it. */
 export interface TransferReceiver {
-  receiveTransfer(request: TransferRequest): Promise<TransferOutcome>;
+  /** Bot `toBotId` (chosen by the transport among the holders of `request.skill`) takes the conversation. */
+  receiveTransfer(request: TransferRequest, toBotId: string): Promise<TransferOutcome>;
 }
 
 /** Extension point: how a transfer reaches the receiving bot (in-process by default). */
@@ -56,8 +70,18 @@ export const TransferTransport = Symbol.for('@bottango/core/TransferTransport');
 
 export interface TransferTransport {
   readonly id: string;
-  /** Delivers the transfer; resolves when the receiver accepted (and started) or failed. Never rejects for a refusal. */
+  /**
+   * Picks a live bot agent holding the skill (`request.toBotId` when set) and delivers the transfer. Resolves when the
+   * receiver accepted or failed, or with `submitted` when the outcome comes later. Never rejects for a refusal.
+   */
   deliver(request: TransferRequest): Promise<TransferOutcome>;
   /** Called by the runtime at start so the transport knows where to deliver. */
   attach(receiver: TransferReceiver): void;
+  /**
+   * For transports whose bots run in other processes: hands a user message to the process running the conversation's
+   * owner and resolves with the events it caused, once the conversation has settled (no transfer in flight).
+   */
+  sendMessage?(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]>;
+  /** Stops consuming and releases connections. Optional. */
+  close?(): Promise<void>;
 }

@@ -41,9 +41,9 @@ export class AgentDirectory {
     return this.#status.get(botId)?.connected ?? false;
   }
 
-  /** A connected holder of the skill other than `exceptBotId`, in turn (round robin), or undefined. */
-  pick(skill: string, exceptBotId: string): string | undefined {
-    const candidates = this.holders(skill).filter((b) => b !== exceptBotId && this.isConnected(b));
+  /** A connected holder of the skill not in `except`, in turn (round robin), or undefined. */
+  pick(skill: string, except: readonly string[]): string | undefined {
+    const candidates = this.holders(skill).filter((b) => !except.includes(b) && this.isConnected(b));
     if (candidates.length === 0) return undefined;
     const i = (this.#next.get(skill) ?? 0) % candidates.length;
     this.#next.set(skill, i + 1);

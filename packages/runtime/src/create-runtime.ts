@@ -56,6 +56,12 @@ export interface RuntimeOptions {
    * group classifier is trained when every member that starts dialogs from intents uses the same intent matcher.
    */
   readonly groupClassifier?: boolean;
+  /**
+   * The bots this process runs (a bot agent process runs one; a front that only relays messages runs none). The
+   * others are still loaded and validated, but run in other processes, reached through the transport, and their
+   * intents are not trained here unless a bot run here shares a collaborative group with them. Default: all.
+   */
+  readonly localBots?: readonly string[];
   /** Progress of intent training, per bot. */
   readonly onTrainingProgress?: (botId: string, done: number, total: number) => void;
 }
@@ -75,10 +81,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
   const logger = options.logger ?? (container.isBound(Logger) ? container.get<Logger>(Logger) : silentLogger);
   if (!container.isBound(ContextStore)) container.bind(ContextStore).toConstantValue(new MemoryContextStore());
   if (!container.isBound(ConversationStateStore)) container.bind(ConversationStateStore).to(MemoryConversationStateStore);
-  if (!container.isBound(TransferTransport)) {
-    container.bind(TransferTransport).toConstantValue(new InProcessTransferTransport(options.transferTimeoutMs === undefined ? {} : { timeoutMs: options.transferTimeoutMs }));
-  }
   container.bind(AgentDirectory).toSelf();
+  if (!container.isBound(TransferTransport)) {
+    const timeout = options.transferTimeoutMs === undefined ? {} : { timeoutMs: options.transferTimeoutMs };
+    container.bind(TransferTransport).toDynamicValue((context) => new InProcessTransferTransport(context.get(AgentDirectory), timeout));
+  }
 
   const store = await container.getAsync<ContextStore>(ContextStore);
   try {
@@ -108,13 +115,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `groupAwareTraining must be a whole number ≥ 0, got ${JSON.stringify(options.groupAwareTraining)}`);
   }
 
+  const localBots = options.localBots === undefined ? undefined : new Set(options.localBots);
+  for (const id of localBots ?? []) {
+    if (!options.bots.some((b) => b.id === id)) {
+      throw new BottangoError(BottangoErrorCode.UnknownBot, `localBots names bot "${id}", which is not among the bots (${options.bots.map((b) => b.id).join(', ')})`, { details: { field: 'localBots', value: id } });
+    }
+  }
+  const trainedHere = (definition: BotDefinition): boolean =>
+    localBots === undefined ||
+    localBots.has(definition.id) ||
+    (definition.group !== undefined && groups.get(definition.group)?.collaboration === true && options.bots.some((b) => b.group === definition.group && localBots.has(b.id)));
+
   const bots = new Map<string, CompiledBot>();
   const directory = container.get(AgentDirectory);
   for (const definition of options.bots) {
     const dialogs = compileDialogs(definition, syntaxes);
     const group = definition.group === undefined ? undefined : groups.get(definition.group);
     const others = group?.collaboration && groupAware > 0 ? otherMembersPhrases(definition, options.bots, groupAware) : [];
-    const classifier = await trainBot(definition, others, matchers, options);
+    const classifier = trainedHere(definition) ? await trainBot(definition, others, matchers, options) : undefined;
     bots.set(definition.id, new CompiledBot(definition, dialogs, classifier));
     directory.register(definition.id, definition.skills);
   }
@@ -122,7 +140,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
   const groupClassifiers = new Map<string, GroupClassifier>();
   if (options.groupClassifier ?? true) {
     for (const group of groups.values()) {
-      const classifier = group.collaboration ? await trainGroupClassifier(group.id, options.bots, matchers, options) : undefined;
+      const classifier = group.collaboration && options.bots.some((b) => b.group === group.id && trainedHere(b)) ? await trainGroupClassifier(group.id, options.bots, matchers, options) : undefined;
       if (classifier) groupClassifiers.set(group.id, classifier);
     }
   }
@@ -140,6 +158,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     logger,
     maxEscalationRetries: options.maxEscalationRetries ?? 3,
     transcriptLimit: options.transcriptLimit ?? 50,
+    ...(localBots ? { localBots } : {}),
     onClose: () => store.close(),
   });
 }

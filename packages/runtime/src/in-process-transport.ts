@@ -1,4 +1,3 @@
-import { injectable } from 'inversify';
 import {
   BottangoError,
   BottangoErrorCode,
@@ -8,20 +7,22 @@ import {
   type TransferRequest,
   type TransferTransport,
 } from '@bottango/core';
+import type { AgentDirectory } from './agent-directory.js';
 
 export interface InProcessTransportOptions {
   /** How long the receiver may take to accept and start; past it the transfer fails with `timeout`. Default 30 s. */
   readonly timeoutMs?: number;
 }
 
-/** Delivers transfers to bots running in the same process. */
-@injectable()
+/** Delivers transfers to bots running in the same process, picking a connected holder of the skill in turn. */
 export class InProcessTransferTransport implements TransferTransport {
   readonly id = 'in-process';
   #receiver: TransferReceiver | undefined;
+  readonly #directory: AgentDirectory;
   readonly #timeoutMs: number;
 
-  constructor(options: InProcessTransportOptions = {}) {
+  constructor(directory: AgentDirectory, options: InProcessTransportOptions = {}) {
+    this.#directory = directory;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -32,15 +33,19 @@ export class InProcessTransferTransport implements TransferTransport {
   async deliver(request: TransferRequest): Promise<TransferOutcome> {
     const receiver = this.#receiver;
     if (!receiver) throw new BottangoError(BottangoErrorCode.TransferFailed, 'in-process transport has no receiver attached');
+    const toBotId = request.toBotId ?? this.#directory.pick(request.skill, [request.fromBotId, ...(request.hops ?? [])]);
+    if (toBotId === undefined) {
+      return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${request.skill}"` };
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<TransferOutcome>((resolve) => {
       timer = setTimeout(
-        () => resolve({ kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${request.toBotId}" did not accept within ${this.#timeoutMs} ms` }),
+        () => resolve({ kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${toBotId}" did not accept within ${this.#timeoutMs} ms` }),
         this.#timeoutMs,
       );
     });
     try {
-      return await Promise.race([receiver.receiveTransfer(request), timeout]);
+      return await Promise.race([receiver.receiveTransfer(request, toBotId), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 
 export { createRuntime, GROUP_OTHERS_INTENT_ID, type RuntimeOptions } from './create-runtime.js';
-export { BottangoRuntime, type ConversationEventListener, type StartConversationOptions, type GroupRoute } from './runtime.js';
+export {
+  BottangoRuntime,
+  type ConversationEventListener,
+  type StartConversationOptions,
+  type GroupRoute,
+  type ConversationStep,
+  type MessageStepResult,
+} from './runtime.js';
 export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';

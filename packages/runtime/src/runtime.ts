@@ -53,6 +53,8 @@ export interface RuntimeParts {
   readonly logger: Logger;
   readonly maxEscalationRetries: number;
   readonly transcriptLimit: number;
+  /** Bots this process runs; the others run elsewhere and are reached through the transport. Undefined: all. */
+  readonly localBots?: ReadonlySet<string>;
   readonly onClose: () => Promise<void>;
 }
 
@@ -71,7 +73,29 @@ interface Turn extends ScriptTurn {
   readonly hops: readonly string[];
   /** A receiver's events, held until its transfer stands; undefined for a user's turn (events go out at once). */
   readonly held: ConversationEvent[] | undefined;
+  /** Every event of this step, in order (numbered from `firstEvent` when the step is stored). */
+  readonly events: ConversationEvent[];
+  readonly firstEvent: number;
+  /** Store the step's events with the state (steps a transport runs, so they can be published again after a crash). */
+  readonly outbox: boolean;
 }
+
+/** One step a transport ran for a conversation: what was stored and the events it caused, numbered from `firstEvent`. */
+export interface ConversationStep {
+  readonly state: ConversationState;
+  readonly events: readonly ConversationEvent[];
+  readonly firstEvent: number;
+}
+
+/** What became of a user message a transport delivered (`applyMessage`). */
+export type MessageStepResult =
+  | ({ readonly kind: 'applied' } & ConversationStep)
+  /** Applied before (a redelivery): `state.outbox` holds the events of the last step. */
+  | { readonly kind: 'duplicate'; readonly state: ConversationState }
+  /** Another bot holds the conversation now: the message belongs in its inbox. */
+  | { readonly kind: 'not-owner'; readonly state: ConversationState }
+  /** An earlier message, or a transfer in flight, must settle first: deliver it again later. */
+  | { readonly kind: 'wait'; readonly reason: string };
 
 /**
  * A running set of bots. `send` handles one user message and resolves with every event it caused,
@@ -146,7 +170,7 @@ export class BottangoRuntime implements TransferReceiver {
       transcript: [],
       turns: 0,
     };
-    await this.#commit(state);
+    state.version = await this.#parts.states.save(state);
     return id;
   }
 
@@ -154,10 +178,72 @@ export class BottangoRuntime implements TransferReceiver {
     return this.#parts.states.load(conversationId);
   }
 
-  /** Handles one user message; resolves with the events it caused, in order. */
-  send(conversationId: string, text: string): Promise<ConversationEvent[]> {
+  /**
+   * Handles one user message; resolves with the events it caused, in order. When the conversation's owner runs in
+   * another process, the transport hands the message over and resolves with what that process reports.
+   */
+  async send(conversationId: string, text: string): Promise<ConversationEvent[]> {
     this.#assertOpen();
-    return this.#queue.run(conversationId, () => this.#turn(conversationId, text));
+    const transport = this.#parts.transport;
+    if (this.#parts.localBots && transport.sendMessage) {
+      const state = await this.#load(conversationId);
+      if (!this.#parts.localBots.has(state.ownerBotId)) {
+        const events = await transport.sendMessage(conversationId, state.ownerBotId, text);
+        for (const event of events) this.#emit(event);
+        return events;
+      }
+    }
+    return this.#queue.run(conversationId, async () => (await this.#userTurn(await this.#load(conversationId), text, false)).events);
+  }
+
+  /**
+   * A user message a transport delivered to `botId` with its per-conversation sequence number: applied exactly once
+   * and in order — an earlier message or a transfer in flight makes it wait, a redelivery is recognised by `seq`.
+   */
+  applyMessage(conversationId: string, botId: string, text: string, seq: number): Promise<MessageStepResult> {
+    this.#assertOpen();
+    return this.#queue.run(conversationId, async (): Promise<MessageStepResult> => {
+      const state = await this.#load(conversationId);
+      const applied = state.appliedSeq ?? 0;
+      if (seq <= applied) return { kind: 'duplicate', state };
+      if (seq > applied + 1) return { kind: 'wait', reason: `message ${applied + 1} of conversation "${conversationId}" is not applied yet (this is ${seq})` };
+      if (state.transferring) return { kind: 'wait', reason: `transfer ${state.transferring.transferId} to skill "${state.transferring.skill}" is in flight` };
+      if (state.ownerBotId !== botId) return { kind: 'not-owner', state };
+      state.appliedSeq = seq;
+      const turn = await this.#userTurn(state, text, true);
+      return { kind: 'applied', state: turn.state, events: turn.events, firstEvent: turn.firstEvent };
+    });
+  }
+
+  /**
+   * A transfer that came back failed or timed out after its sender's step ended (`submitted`): the sender gets
+   * `__agent_escalation_failed__` as with any late failure. Undefined when the conversation no longer waits for it.
+   */
+  settleTransfer(conversationId: string, transferId: string, failure: { readonly reason: TransferFailureReason; readonly message: string }): Promise<ConversationStep | undefined> {
+    this.#assertOpen();
+    return this.#queue.run(conversationId, async () => {
+      const state = await this.#load(conversationId);
+      const pending = state.transferring;
+      if (pending?.transferId !== transferId) return undefined;
+      delete state.transferring;
+      const events: ConversationEvent[] = [];
+      this.#collectors.set(conversationId, events);
+      try {
+        const turn = newTurn(state, lastUserMessage(state) ?? '', [state.ownerBotId], { events, outbox: true });
+        await this.#lateFailure(turn, this.bot(state.ownerBotId), pending.skill, { kind: 'failed', ...failure });
+        await this.#drainInjected(turn);
+        if (!turn.transferred) await this.#commit(turn);
+        return { state: turn.state, events, firstEvent: turn.firstEvent };
+      } finally {
+        this.#collectors.delete(conversationId);
+      }
+    });
+  }
+
+  /** A transfer a transport delivered from another process: `receiveTransfer`, in the conversation's order, with what was stored. */
+  acceptTransfer(request: TransferRequest, toBotId: string): Promise<{ readonly outcome: TransferOutcome; readonly step?: ConversationStep }> {
+    this.#assertOpen();
+    return this.#queue.run(request.conversationId, () => this.#receive(request, toBotId, true));
   }
 
   async close(): Promise<void> {
@@ -169,20 +255,28 @@ export class BottangoRuntime implements TransferReceiver {
 
   // ---- receiving a transfer (TransferReceiver) ----
 
-  async receiveTransfer(request: TransferRequest): Promise<TransferOutcome> {
-    const bot = this.#parts.bots.get(request.toBotId);
-    const status = this.#parts.directory.status(request.toBotId);
+  async receiveTransfer(request: TransferRequest, toBotId: string): Promise<TransferOutcome> {
+    return (await this.#receive(request, toBotId, false)).outcome;
+  }
+
+  async #receive(request: TransferRequest, toBotId: string, outbox: boolean): Promise<{ outcome: TransferOutcome; step?: ConversationStep }> {
+    const bot = this.#parts.bots.get(toBotId);
+    const status = this.#parts.directory.status(toBotId);
     if (!bot || !status?.connected) {
-      return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `bot "${request.toBotId}" is not connected` };
+      return { outcome: { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `bot "${toBotId}" is not connected` } };
     }
     if (!status.acceptsTransfers) {
-      return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `bot "${request.toBotId}" refused the conversation` };
+      return { outcome: { kind: 'failed', reason: TransferFailureReason.Rejected, message: `bot "${toBotId}" refused the conversation` } };
     }
     if (request.hops?.includes(bot.id)) {
-      return { kind: 'failed', reason: TransferFailureReason.Loop, message: `the conversation already left bot "${bot.id}" in this turn (${[...request.hops, bot.id].join(' → ')})` };
+      return { outcome: { kind: 'failed', reason: TransferFailureReason.Loop, message: `the conversation already left bot "${bot.id}" in this turn (${[...request.hops, bot.id].join(' → ')})` } };
     }
     const previous = await this.#parts.states.load(request.conversationId);
-    if (!previous) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `conversation "${request.conversationId}" not found` };
+    if (!previous) return { outcome: { kind: 'failed', reason: TransferFailureReason.Rejected, message: `conversation "${request.conversationId}" not found` } };
+    // A redelivered transfer, or one its sender stopped waiting for, finds the conversation no longer waiting on it.
+    if (previous.transferring?.transferId !== request.transferId) {
+      return { outcome: { kind: 'stale', message: `conversation "${request.conversationId}" is not waiting for transfer ${request.transferId}` } };
+    }
     // The receiver is a different bot: it inherits the transcript, never the sender's variables or dialogs.
     const state: ConversationState = {
       id: previous.id,
@@ -199,7 +293,8 @@ export class BottangoRuntime implements TransferReceiver {
       ...(previous.eventCount !== undefined ? { eventCount: previous.eventCount } : {}),
     };
     // The receiver's events are held until its transfer is known to stand.
-    const turn = newTurn(state, '', [...(request.hops ?? [request.fromBotId]), bot.id], []);
+    const held: ConversationEvent[] = [];
+    const turn = newTurn(state, '', [...(request.hops ?? [request.fromBotId]), bot.id], { held, events: held, outbox });
     this.#out(turn, {
       type: 'transfer',
       conversationId: state.id,
@@ -214,15 +309,15 @@ export class BottangoRuntime implements TransferReceiver {
     await this.#drainInjected(turn);
     // A sender that stopped waiting (timeout) keeps the conversation: drop what this receiver did.
     if (this.#abandoned.delete(request.transferId)) {
-      return { kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${bot.id}" finished after the sender stopped waiting` };
+      return { outcome: { kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${bot.id}" finished after the sender stopped waiting` } };
     }
-    if (!turn.transferred) await this.#commit(turn.state);
+    if (!turn.transferred) await this.#commit(turn);
     const sender = this.#senders.get(request.transferId);
-    for (const event of turn.held ?? []) {
+    for (const event of held) {
       if (sender) this.#out(sender, event);
       else this.#emit(event);
     }
-    return { kind: 'accepted', toBotId: bot.id };
+    return { outcome: { kind: 'accepted', toBotId: bot.id }, step: { state: turn.state, events: held, firstEvent: turn.firstEvent } };
   }
 
   /**
@@ -256,19 +351,23 @@ export class BottangoRuntime implements TransferReceiver {
 
   // ---- a turn ----
 
-  async #turn(conversationId: string, text: string): Promise<ConversationEvent[]> {
+  async #load(conversationId: string): Promise<ConversationState> {
     const state = await this.#parts.states.load(conversationId);
     if (!state) throw new BottangoError(BottangoErrorCode.UnknownConversation, `no conversation "${conversationId}"`);
+    return state;
+  }
+
+  async #userTurn(state: ConversationState, text: string, outbox: boolean): Promise<Turn> {
     const events: ConversationEvent[] = [];
-    this.#collectors.set(conversationId, events);
+    this.#collectors.set(state.id, events);
     try {
-      const turn = newTurn(state, text, [state.ownerBotId]);
+      const turn = newTurn(state, text, [state.ownerBotId], { events, outbox });
       await this.#handleMessage(turn, text, false);
       await this.#drainInjected(turn);
-      if (!turn.transferred) await this.#commit(turn.state);
-      return events;
+      if (!turn.transferred) await this.#commit(turn);
+      return turn;
     } finally {
-      this.#collectors.delete(conversationId);
+      this.#collectors.delete(state.id);
     }
   }
 
@@ -365,7 +464,7 @@ export class BottangoRuntime implements TransferReceiver {
     const skill = target.bot.definition.skills[0] ?? `bot:${target.bot.id}`;
     if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', this.#template(turn, group.transferMessage));
     const outcome = await this.#deliver(turn, bot, skill, target.bot.id, context, true);
-    if (outcome.kind === 'accepted') return true;
+    if (outcome.kind === 'accepted' || outcome.kind === 'submitted') return true;
     this.#out(turn, { type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'immediate', message: outcome.message });
     return false;
   }
@@ -511,35 +610,40 @@ export class BottangoRuntime implements TransferReceiver {
       await immediateFailure(TransferFailureReason.Loop, message);
       return;
     }
-    if (!this.#parts.directory.holders(skill).some((b) => b !== bot.id)) {
+    const holders = this.#parts.directory.holders(skill).filter((b) => b !== bot.id);
+    const [first] = holders;
+    if (first === undefined) {
       await immediateFailure(TransferFailureReason.UnknownSkill, `no bot agent holds skill "${skill}"`);
       return;
     }
-    const toBotId = this.#parts.directory.pick(skill, bot.id);
-    if (toBotId !== undefined && turn.hops.includes(toBotId)) {
-      await immediateFailure(TransferFailureReason.Loop, `the conversation already left bot "${toBotId}" in this turn (${[...turn.hops, toBotId].join(' → ')})`);
+    if (holders.every((b) => turn.hops.includes(b))) {
+      await immediateFailure(TransferFailureReason.Loop, `the conversation already left bot "${first}" in this turn (${[...turn.hops, first].join(' → ')})`);
       return;
     }
     if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, this.#template(turn, interaction.message));
     await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
-    const outcome: TransferOutcome = toBotId
-      ? await this.#deliver(turn, bot, skill, toBotId, context, false)
-      : { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${skill}"` };
+    const outcome = await this.#deliver(turn, bot, skill, undefined, context, false);
     if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, skill, outcome);
   }
 
-  async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string, context: TangoContext | undefined, automatic: boolean): Promise<TransferOutcome> {
+  /**
+   * Stores the conversation as waiting for the transfer, then hands it to the transport. `stale` never comes back from
+   * here (it is a failure for the sender).
+   */
+  async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string | undefined, context: TangoContext | undefined, automatic: boolean): Promise<Exclude<TransferOutcome, { kind: 'stale' }>> {
     const state = turn.state;
-    await this.#commit(state);
+    const transferId = randomUUID();
+    state.transferring = { transferId, skill, fromBotId: bot.id, since: Date.now(), ...(state.appliedSeq !== undefined ? { seq: state.appliedSeq } : {}) };
+    await this.#commit(turn);
     const request: TransferRequest = {
-      transferId: randomUUID(),
+      transferId,
       conversationId: state.id,
       userId: state.userId,
       fromBotId: bot.id,
       skill,
-      toBotId,
+      ...(toBotId !== undefined ? { toBotId } : {}),
       ...(context ? { tangoContext: context } : {}),
       transcript: state.transcript,
       ...(automatic ? { automatic: true } : {}),
@@ -554,9 +658,15 @@ export class BottangoRuntime implements TransferReceiver {
     } finally {
       this.#senders.delete(request.transferId);
     }
-    // The receiver saved the conversation as it now stands; the sender must not write its stale copy back.
-    if (outcome.kind === 'accepted') turn.transferred = true;
-    else if (outcome.reason === TransferFailureReason.Timeout) this.#abandoned.add(request.transferId);
+    // Accepted: the receiver stored the conversation as it now stands, so the sender must not write its copy back.
+    // Submitted: what is stored (waiting for the transfer) is what the receiver or the failure will start from.
+    if (outcome.kind === 'accepted' || outcome.kind === 'submitted') {
+      turn.transferred = true;
+      return outcome;
+    }
+    delete state.transferring;
+    if (outcome.kind === 'stale') return { kind: 'failed', reason: TransferFailureReason.Rejected, message: outcome.message };
+    if (outcome.reason === TransferFailureReason.Timeout) this.#abandoned.add(request.transferId);
     return outcome;
   }
 
@@ -667,8 +777,11 @@ export class BottangoRuntime implements TransferReceiver {
     if (excess > 0) state.transcript.splice(0, excess);
   }
 
-  /** Saves the state on the version it was loaded with (compare-and-set) and keeps the new version on it. */
-  async #commit(state: ConversationState): Promise<void> {
+  /** Stores the step's state on the version it was loaded with (compare-and-set), with its events numbered. */
+  async #commit(turn: Turn): Promise<void> {
+    const state = turn.state;
+    state.eventCount = turn.firstEvent - 1 + turn.events.length;
+    if (turn.outbox) state.outbox = { first: turn.firstEvent, events: [...turn.events] };
     state.version = await this.#parts.states.save(state);
   }
 
@@ -705,8 +818,21 @@ export interface GroupRoute extends GroupCandidate {
   readonly bot: CompiledBot;
 }
 
-function newTurn(state: ConversationState, text: string, hops: readonly string[], held?: ConversationEvent[]): Turn {
-  return { state, currentUserMessage: text, requestVariables: new Map(), triggerNext: undefined, injected: [], transferred: false, steps: 0, hops, held };
+function newTurn(state: ConversationState, text: string, hops: readonly string[], step: { events: ConversationEvent[]; held?: ConversationEvent[]; outbox: boolean }): Turn {
+  return {
+    state,
+    currentUserMessage: text,
+    requestVariables: new Map(),
+    triggerNext: undefined,
+    injected: [],
+    transferred: false,
+    steps: 0,
+    hops,
+    held: step.held,
+    events: step.events,
+    firstEvent: (state.eventCount ?? 0) + 1,
+    outbox: step.outbox,
+  };
 }
 
 /** Fallbacks in a row before the auto-escalation dialog starts (spec: "recommended 3"). */
