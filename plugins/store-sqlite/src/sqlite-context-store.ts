@@ -1,6 +1,4 @@
-import { dirname } from 'node:path';
-import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { inject, injectable } from 'inversify';
 import {
   BottangoError,
@@ -22,30 +20,19 @@ import {
   type SetOptions,
   type StoredValue,
 } from '@bottango/core';
+import { openSqliteDatabase, requirePositiveInteger, sqliteFailure, type SqliteDatabaseOptions } from './sqlite-database.js';
 
 /** Token for the options of the SQLite store inside a container. */
 export const SqliteContextStoreOptions = Symbol.for('@bottango/store-sqlite/SqliteContextStoreOptions');
 
-export type SqliteSynchronous = 'NORMAL' | 'FULL';
-
-export interface SqliteContextStoreOptions {
-  /** The database file; created with its tables if missing. Its directory must exist. */
-  readonly path: string;
+export interface SqliteContextStoreOptions extends SqliteDatabaseOptions {
   /** How often expired rows are deleted (they are never returned in between). Default 60 000 ms. Also done on open. */
   readonly sweepIntervalMs?: number;
-  /**
-   * `NORMAL` (default): a committed write survives a crash of the process; a crash of the OS or a power cut
-   * may lose the last writes. `FULL`: every commit is fsync'd and survives a power cut too (slower).
-   */
-  readonly synchronous?: SqliteSynchronous;
-  /** How long a write waits for another process's write to finish before failing. Default 5 000 ms. */
-  readonly busyTimeoutMs?: number;
   /** Clock in milliseconds since the epoch; for tests. Default `Date.now`. */
   readonly now?: () => number;
 }
 
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
-const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 const SWEEP_BATCH = 1_000;
 
 const SCHEMA = `
@@ -111,32 +98,11 @@ export class SqliteContextStore implements ContextStore {
 
   constructor(@inject(SqliteContextStoreOptions) options: SqliteContextStoreOptions) {
     const where = 'SQLite context store';
-    if (typeof options.path !== 'string' || options.path.length === 0) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `path must be a file name, got ${JSON.stringify(options.path)}`, { where, details: { field: 'path', value: options.path } });
-    }
     const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     requirePositiveInteger('sweepIntervalMs', sweepIntervalMs, where);
-    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    requirePositiveInteger('busyTimeoutMs', busyTimeoutMs, where);
-    const synchronous = options.synchronous ?? 'NORMAL';
-    if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `synchronous must be "NORMAL" or "FULL", got ${JSON.stringify(synchronous)}`, { where, details: { field: 'synchronous', value: synchronous } });
-    }
+    this.#db = openSqliteDatabase(options, SCHEMA, where);
     this.path = options.path;
     this.#now = options.now ?? Date.now;
-
-    if (options.path !== ':memory:' && !existsSync(dirname(options.path))) {
-      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${options.path}: the directory ${dirname(options.path)} does not exist`, { where, details: { field: 'path', value: options.path } });
-    }
-    try {
-      this.#db = new Database(options.path, { timeout: busyTimeoutMs });
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma(`synchronous = ${synchronous}`);
-      this.#db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      this.#db.exec(SCHEMA);
-    } catch (cause) {
-      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${options.path} as a SQLite context store: ${(cause as Error).message}`, { cause, where, details: { field: 'path', value: options.path } });
-    }
 
     const db = this.#db;
     this.#selectNamespace = db.prepare('SELECT ttl_seconds FROM bottango_namespaces WHERE name = ?');
@@ -310,8 +276,7 @@ export class SqliteContextStore implements ContextStore {
     try {
       return body();
     } catch (error) {
-      if (BottangoError.is(error)) throw error;
-      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `SQLite context store ${this.path}: ${(error as Error).message}`, { cause: error, details: { code: (error as { code?: unknown }).code } });
+      throw sqliteFailure(error, `SQLite context store ${this.path}`);
     }
   }
 
@@ -320,11 +285,6 @@ export class SqliteContextStore implements ContextStore {
   }
 }
 
-function requirePositiveInteger(field: string, value: unknown, where: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`, { where, details: { field, value } });
-  }
-}
 
 
 function namespaceNotRegistered(namespace: string): BottangoError {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raceProcesses, raceStateIncrements } from '@bottango/testing';
 import { SqliteContextStore } from './sqlite-context-store.js';
+import { SqliteConversationStateStore } from './sqlite-conversation-state-store.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'bottango-sqlite-mp-'));
@@ -40,33 +42,6 @@ await store.close();
 process.stdout.write(JSON.stringify({ conflicts }) + '\\n');
 `;
 
-interface ChildRun {
-  readonly ready: Promise<void>;
-  readonly go: () => void;
-  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startChild(script: string, env: Record<string, string>): ChildRun {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.includes('ready\n')) markReady();
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      markReady();
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { ready, go: () => child.stdin.end('go\n'), done };
-}
-
 function runChild(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,23 +54,24 @@ function runChild(script: string, env: Record<string, string>): Promise<{ code: 
   });
 }
 
+beforeAll(() => {
+  // The children run the built package, so make sure dist is current.
+  const tsc = spawnSync(join(packageDir, 'node_modules/.bin/tsc'), ['-b'], { cwd: packageDir, encoding: 'utf8' });
+  if (tsc.status !== 0) throw new Error(`tsc -b failed in ${packageDir}:\n${tsc.stdout}${tsc.stderr}`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('SqliteContextStore shared by two processes', () => {
-  beforeAll(() => {
-    // The children run the built package, so make sure dist is current.
-    const tsc = spawnSync(join(packageDir, 'node_modules/.bin/tsc'), ['-b'], { cwd: packageDir, encoding: 'utf8' });
-    if (tsc.status !== 0) throw new Error(`tsc -b failed in ${packageDir}:\n${tsc.stdout}${tsc.stderr}`);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loses no write when two processes write one file at once (CAS counter ends at exactly 2N)', async () => {
     const path = join(dir, 'shared.sqlite');
     const script = join(dir, 'child.mjs');
     writeFileSync(script, CHILD);
     const env = { STORE_URL: pathToFileURL(join(packageDir, 'dist/index.js')).href, DB_PATH: path };
-    const children = [startChild(script, { ...env, WHO: 'a' }), startChild(script, { ...env, WHO: 'b' })];
-    await Promise.all(children.map((c) => c.ready));
-    for (const c of children) c.go();
-    const results = await Promise.all(children.map((c) => c.done));
+    const results = await raceProcesses(script, [
+      { ...env, WHO: 'a' },
+      { ...env, WHO: 'b' },
+    ]);
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const conflicts = results.map((r) => (JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { conflicts: number }).conflicts);
     // Proof that the two processes really raced on the counter (else this test shows nothing).
@@ -124,6 +100,27 @@ process.kill(process.pid, 'SIGKILL');`,
     expect(result.code).toBeNull(); // killed, no clean close
     const store = new SqliteContextStore({ path });
     expect(await store.get('crash', { kind: 'conversation', conversationId: 'c1' }, 'order')).toEqual({ value: { id: 42 }, version: 1 });
+    await store.close();
+  });
+});
+
+describe('SqliteConversationStateStore shared by two processes', () => {
+  it('loses no turn when two processes load, change and save one conversation at once (200 increments each)', async () => {
+    const path = join(dir, 'state-race.sqlite');
+    const { conflicts } = await raceStateIncrements({
+      moduleUrl: pathToFileURL(join(packageDir, 'dist/index.js')).href,
+      openStore: 'new m.SqliteConversationStateStore({ path: process.env.DB_PATH })',
+      env: { DB_PATH: path },
+      conversationId: 'raced',
+      increments: 200,
+    });
+    console.info(`SQLite state race: ${conflicts.join(' + ')} version conflicts retried`);
+    // Proof that the two processes really raced (else this test shows nothing).
+    expect(conflicts[0]! + conflicts[1]!, 'the two processes did not overlap').toBeGreaterThan(0);
+    const store = new SqliteConversationStateStore({ path });
+    const state = await store.load('raced');
+    expect(state).toMatchObject({ turns: 400, version: 400 });
+    expect(state?.transcript).toHaveLength(400);
     await store.close();
   });
 });

@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import { BottangoError, BottangoErrorCode, ContextStore, definePlugin, type BottangoPlugin } from '@bottango/core';
-import { SqliteContextStore, SqliteContextStoreOptions, type SqliteSynchronous } from './sqlite-context-store.js';
+import { SqliteContextStore, SqliteContextStoreOptions } from './sqlite-context-store.js';
+import type { SqliteSynchronous } from './sqlite-database.js';
+import { SqliteStateModule } from './sqlite-state-module.js';
 
 export interface SqliteStoreModuleOptions {
   /** The database file (its directory must exist). */
@@ -53,7 +55,21 @@ export function parseSqliteStoreOptions(raw: Readonly<Record<string, unknown>>):
   };
 }
 
+/**
+ * The plugin. Option `provides`: `"context"` (default) binds the Context Session Store, `"state"` the conversation
+ * state store (load the plugin twice for both); the other options are those of `parseSqliteStoreOptions`.
+ */
 export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
   name: '@bottango/store-sqlite',
-  createModule: (options) => SqliteStoreModule.fromOptions(parseSqliteStoreOptions(options)),
+  createModule: ({ provides, ...options }) => {
+    if (provides === undefined || provides === 'context') return SqliteStoreModule.fromOptions(parseSqliteStoreOptions(options));
+    const where = '@bottango/store-sqlite options';
+    if (provides !== 'state') {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `provides must be "context" or "state", got ${JSON.stringify(provides)}`, { where, details: { field: 'provides', value: provides } });
+    }
+    if (options['sweepIntervalMs'] !== undefined) {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, 'sweepIntervalMs is an option of the context store, not of the state store', { where, details: { field: 'sweepIntervalMs' } });
+    }
+    return SqliteStateModule.fromOptions(parseSqliteStoreOptions(options));
+  },
 });
