@@ -1,2 +1,5 @@
-export { RedisContextStore, parseRedisUrl, DEFAULT_KEY_PREFIX, type RedisContextStoreOptions } from './redis-context-store.js';
+export { RedisContextStore, DEFAULT_KEY_PREFIX, type RedisContextStoreOptions } from './redis-context-store.js';
+export { parseRedisUrl, type RedisConnectOptions, type RedisConnectionOptions } from './redis-connection.js';
 export { RedisStoreModule, RedisContextStoreService, parseRedisStoreOptions, bottangoPlugin, type RedisStoreModuleOptions } from './redis-store-module.js';
+export { RedisConversationStateStore, DEFAULT_STATE_KEY_PREFIX, type RedisConversationStateStoreOptions } from './redis-conversation-state-store.js';
+export { RedisStateModule, RedisConversationStateStoreService, type RedisStateModuleOptions } from './redis-state-module.js';

@@ -3,27 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeContextStoreContract } from '@bottango/testing';
 import { RedisContextStore } from './redis-context-store.js';
-import { redisForTests, startTestRedisServer } from './redis-server.test-helper.js';
+import { cleanUpAndStop, redisForTests, startTestRedisServer } from './redis-server.test-helper.js';
 
 // REDIS_URL when set (CI: scripts/redis.sh start), else a redis-server of our own; fails with an install hint if there is none.
 const server = redisForTests();
 const runPrefix = `test:${randomUUID()}:`;
-afterAll(async () => {
-  // Leave a shared server (REDIS_URL) as we found it.
-  const { url, stop } = await server;
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-    await stop();
-  }
-});
+afterAll(() => cleanUpAndStop(server, runPrefix)); // leaves a shared server (REDIS_URL) as we found it
 
 const connect = async (keyPrefix = `${runPrefix}${randomUUID()}:`): Promise<RedisContextStore> =>
   RedisContextStore.connect({ url: (await server).url, keyPrefix, connectTimeoutMs: 2_000 });

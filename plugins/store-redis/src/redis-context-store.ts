@@ -1,10 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   BottangoError,
   BottangoErrorCode,
   encodeContextValue,
   scopeKey,
-  silentLogger,
   validateNamespaceName,
   validatePropertyName,
   validateScope,
@@ -14,7 +13,6 @@ import {
   type ContextStore,
   type ContextStoreCapabilities,
   type JsonValue,
-  type Logger,
   type NamespaceInfo,
   type NamespaceOptions,
   type SessionScope,
@@ -30,23 +28,14 @@ import {
   REGISTER_SCRIPT,
   SET_SCRIPT,
 } from './redis-lua.js';
+import { connectRedis, parseRedisUrl, quitRedis, redisCall, redisStoreClosed, type RedisConnectOptions } from './redis-connection.js';
 
-export interface RedisContextStoreOptions {
-  /** `redis://[user:password@]host[:port][/db]` or `rediss://…` for TLS. */
-  readonly url: string;
+export interface RedisContextStoreOptions extends RedisConnectOptions {
   /** Prefix of every key the store writes, so several apps (or tests) can share one Redis database. Default `bottango:ctx:`. */
   readonly keyPrefix?: string;
-  /** How long to wait for the server when connecting (at start-up and on each reconnect). Default 5 000 ms. */
-  readonly connectTimeoutMs?: number;
-  /** How long one call waits for the server's reply before failing with STORE_UNAVAILABLE. Default 5 000 ms. */
-  readonly commandTimeoutMs?: number;
-  /** Where connection problems are reported (the store keeps reconnecting). Default: silent. */
-  readonly logger?: Logger;
 }
 
 export const DEFAULT_KEY_PREFIX = 'bottango:ctx:';
-const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 const SCAN_COUNT = 1_000;
 
 type ScriptReply = [number, number?];
@@ -92,52 +81,13 @@ export class RedisContextStore implements ContextStore {
   /** Connects and checks the server answers; throws INVALID_CONFIGURATION for bad options, STORE_UNAVAILABLE when unreachable. */
   static async connect(options: RedisContextStoreOptions): Promise<RedisContextStore> {
     const where = 'Redis context store';
-    const parsed = parseRedisUrl(options.url, where);
+    parseRedisUrl(options.url, where); // a bad URL is reported before a bad keyPrefix
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     if (typeof keyPrefix !== 'string') {
       throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `keyPrefix must be a string, got ${JSON.stringify(keyPrefix)}`, { where, details: { field: 'keyPrefix', value: keyPrefix } });
     }
-    const connectTimeout = positiveInteger('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, where);
-    const commandTimeout = positiveInteger('commandTimeoutMs', options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, where);
-    const logger = options.logger ?? silentLogger;
-
-    const redis = new Redis({
-      ...parsed.options,
-      lazyConnect: true,
-      connectTimeout,
-      commandTimeout,
-      // Fail fast while disconnected instead of queueing, and never resend a write that may have been applied.
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
-    }) as ContextRedis;
-    defineScripts(redis);
-
-    let lastError: Error | undefined;
-    const onError = (error: Error): void => {
-      lastError = error;
-    };
-    redis.on('error', onError);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (cause) {
-      redis.disconnect();
-      const reason = lastError?.message ?? (cause as Error).message;
-      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot connect to Redis at ${parsed.safeUrl}: ${reason}`, { cause: lastError ?? cause, where, details: { field: 'url', value: parsed.safeUrl } });
-    }
-    redis.off('error', onError);
-    let reported = false;
-    redis.on('error', (error: Error) => {
-      if (!reported) logger.warn('Redis context store: connection problem; reconnecting', { url: parsed.safeUrl, error: error.message });
-      reported = true;
-    });
-    redis.on('ready', () => {
-      if (reported) logger.info('Redis context store: reconnected', { url: parsed.safeUrl });
-      reported = false;
-    });
-    return new RedisContextStore(redis, parsed.safeUrl, keyPrefix);
+    const { redis, safeUrl } = await connectRedis<ContextRedis>(options, where, defineScripts);
+    return new RedisContextStore(redis, safeUrl, keyPrefix);
   }
 
   async registerNamespace(namespace: string, options: NamespaceOptions = {}): Promise<NamespaceInfo> {
@@ -225,26 +175,15 @@ export class RedisContextStore implements ContextStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      await this.#redis.quit();
-    } catch {
-      this.#redis.disconnect();
-    }
+    await quitRedis(this.#redis);
   }
 
-  /** Runs one Redis call; any failure of the connection or server becomes STORE_UNAVAILABLE. */
-  async #call<T>(body: () => Promise<T>): Promise<T> {
-    try {
-      return await body();
-    } catch (error) {
-      if (BottangoError.is(error)) throw error;
-      if (this.#closed) throw storeClosed(this.url);
-      throw new BottangoError(BottangoErrorCode.StoreUnavailable, `Redis at ${this.url} is unavailable: ${(error as Error).message}`, { cause: error, details: { url: this.url } });
-    }
+  #call<T>(body: () => Promise<T>): Promise<T> {
+    return redisCall(body, 'Redis context store', this.url, () => this.#closed);
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw storeClosed(this.url);
+    if (this.#closed) throw redisStoreClosed('Redis context store', this.url);
   }
 }
 
@@ -281,65 +220,7 @@ function checkReply(reply: ScriptReply, namespace: string, property?: string, ex
 }
 
 
-function storeClosed(url: string): BottangoError {
-  return new BottangoError(BottangoErrorCode.StoreClosed, `the Redis context store (${url}) is closed`);
-}
 
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-
-function positiveInteger(field: string, value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`, { where, details: { field, value } });
-  }
-  return value;
-}
-
-/** The connection part of ioredis's options that a URL gives. */
-export interface RedisConnectionOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly db: number;
-  readonly username?: string;
-  readonly password?: string;
-  readonly tls?: { readonly servername: string };
-}
-
-interface ParsedRedisUrl {
-  readonly options: RedisConnectionOptions;
-  /** The URL with any password replaced by "***", safe for messages and logs. */
-  readonly safeUrl: string;
-}
-
-/** Parses `redis://[user:password@]host[:port][/db]` (or `rediss://`), naming what is wrong. */
-export function parseRedisUrl(url: unknown, where = 'Redis context store'): ParsedRedisUrl {
-  const fail = (why: string, shown: string): never => {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `url ${shown} ${why}; expected redis://host:port/db`, { where, details: { field: 'url', value: shown } });
-  };
-  if (typeof url !== 'string' || url.length === 0) return fail('is not a URL string', JSON.stringify(url));
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail('cannot be parsed', JSON.stringify(url.replace(/:[^:@/]*@/, ':***@')));
-  }
-  if (parsed.password) parsed.password = '***';
-  const safeUrl = parsed.toString();
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') fail(`has protocol "${parsed.protocol}"`, JSON.stringify(safeUrl));
-  if (parsed.hostname === '') fail('has no host', JSON.stringify(safeUrl));
-  const port = parsed.port === '' ? 6379 : Number(parsed.port);
-  const dbText = parsed.pathname.replace(/^\//, '');
-  if (dbText !== '' && !/^\d+$/.test(dbText)) fail(`has database "${dbText}", which is not a number`, JSON.stringify(safeUrl));
-  const db = dbText === '' ? 0 : Number(dbText);
-  const real = new URL(url);
-  const options: RedisConnectionOptions = {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
-    port,
-    db,
-    ...(real.username ? { username: decodeURIComponent(real.username) } : {}),
-    ...(real.password ? { password: decodeURIComponent(real.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
-  };
-  return { options, safeUrl };
 }

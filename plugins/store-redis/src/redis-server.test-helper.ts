@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 const INSTALL_HINT =
   'redis-server is not installed, and REDIS_URL is not set. Install it (Debian/Ubuntu: `sudo apt-get update && sudo apt-get install -y redis-server`; ' +
@@ -112,4 +113,29 @@ export async function redisForTests(): Promise<{ url: string; stop: () => Promis
   if (fromEnv) return { url: fromEnv, stop: async () => undefined };
   const server = await startTestRedisServer();
   return { url: server.url, stop: () => server.stop() };
+}
+
+/** Unlinks every key under `prefix` (leaves a shared server, REDIS_URL, as the tests found it). */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** After a spec file: deletes its keys under `prefix`, then stops the server if it was our own. */
+export async function cleanUpAndStop(server: Promise<{ url: string; stop: () => Promise<void> }>, prefix: string): Promise<void> {
+  const { url, stop } = await server;
+  try {
+    await deleteKeysUnder(url, prefix);
+  } finally {
+    await stop();
+  }
 }

@@ -1,11 +1,13 @@
 import { ContainerModule } from 'inversify';
 import { BottangoError, BottangoErrorCode, ContextStore, definePlugin, Logger, type BottangoPlugin } from '@bottango/core';
-import { parseRedisUrl, RedisContextStore } from './redis-context-store.js';
+import { RedisContextStore } from './redis-context-store.js';
+import { parseRedisUrl } from './redis-connection.js';
+import { RedisStateModule } from './redis-state-module.js';
 
 export interface RedisStoreModuleOptions {
   /** `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS). */
   readonly url: string;
-  /** Prefix of every key. Default `bottango:ctx:`. */
+  /** Prefix of every key. Default `bottango:ctx:` (context store), `bottango:state:` (state store). */
   readonly keyPrefix?: string;
   /** Connect timeout, at start-up and on each reconnect. Default 5 000 ms. */
   readonly connectTimeoutMs?: number;
@@ -64,7 +66,18 @@ export function parseRedisStoreOptions(raw: Readonly<Record<string, unknown>>): 
   };
 }
 
+/**
+ * The plugin. Option `provides`: `"context"` (default) binds the Context Session Store, `"state"` the conversation
+ * state store (load the plugin twice for both); the other options are those of `parseRedisStoreOptions`.
+ */
 export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
   name: '@bottango/store-redis',
-  createModule: (options) => RedisStoreModule.fromOptions(parseRedisStoreOptions(options)),
+  createModule: ({ provides, ...options }) => {
+    if (provides === undefined || provides === 'context') return RedisStoreModule.fromOptions(parseRedisStoreOptions(options));
+    if (provides === 'state') return RedisStateModule.fromOptions(parseRedisStoreOptions(options));
+    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `provides must be "context" or "state", got ${JSON.stringify(provides)}`, {
+      where: '@bottango/store-redis options',
+      details: { field: 'provides', value: provides },
+    });
+  },
 });
