@@ -16,6 +16,7 @@ export const BottangoErrorCode = {
   VersionConflict: 'VERSION_CONFLICT',
   StoreUnavailable: 'STORE_UNAVAILABLE',
   StoreClosed: 'STORE_CLOSED',
+  TransportUnavailable: 'TRANSPORT_UNAVAILABLE',
   InvalidConfiguration: 'INVALID_CONFIGURATION',
   PluginLoadFailed: 'PLUGIN_LOAD_FAILED',
   ModelFormat: 'MODEL_FORMAT',

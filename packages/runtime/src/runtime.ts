@@ -85,6 +85,8 @@ export interface ConversationStep {
   readonly state: ConversationState;
   readonly events: readonly ConversationEvent[];
   readonly firstEvent: number;
+  /** The outbox of the state the step started from: the previous step's events, to publish first if they are not yet. */
+  readonly before?: ConversationState['outbox'];
 }
 
 /** What became of a user message a transport delivered (`applyMessage`). */
@@ -210,8 +212,9 @@ export class BottangoRuntime implements TransferReceiver {
       if (state.transferring) return { kind: 'wait', reason: `transfer ${state.transferring.transferId} to skill "${state.transferring.skill}" is in flight` };
       if (state.ownerBotId !== botId) return { kind: 'not-owner', state };
       state.appliedSeq = seq;
+      const before = state.outbox;
       const turn = await this.#userTurn(state, text, true);
-      return { kind: 'applied', state: turn.state, events: turn.events, firstEvent: turn.firstEvent };
+      return { kind: 'applied', state: turn.state, events: turn.events, firstEvent: turn.firstEvent, ...(before ? { before } : {}) };
     });
   }
 
@@ -226,6 +229,7 @@ export class BottangoRuntime implements TransferReceiver {
       const pending = state.transferring;
       if (pending?.transferId !== transferId) return undefined;
       delete state.transferring;
+      const before = state.outbox;
       const events: ConversationEvent[] = [];
       this.#collectors.set(conversationId, events);
       try {
@@ -233,7 +237,7 @@ export class BottangoRuntime implements TransferReceiver {
         await this.#lateFailure(turn, this.bot(state.ownerBotId), pending.skill, { kind: 'failed', ...failure });
         await this.#drainInjected(turn);
         if (!turn.transferred) await this.#commit(turn);
-        return { state: turn.state, events, firstEvent: turn.firstEvent };
+        return { state: turn.state, events, firstEvent: turn.firstEvent, ...(before ? { before } : {}) };
       } finally {
         this.#collectors.delete(conversationId);
       }
@@ -317,7 +321,8 @@ export class BottangoRuntime implements TransferReceiver {
       if (sender) this.#out(sender, event);
       else this.#emit(event);
     }
-    return { outcome: { kind: 'accepted', toBotId: bot.id }, step: { state: turn.state, events: held, firstEvent: turn.firstEvent } };
+    const before = previous.outbox;
+    return { outcome: { kind: 'accepted', toBotId: bot.id }, step: { state: turn.state, events: held, firstEvent: turn.firstEvent, ...(before ? { before } : {}) } };
   }
 
   /**

@@ -1,0 +1,43 @@
+/** Lua scripts: each step that must not be split by a crash or a concurrent client runs as one script. */
+
+/**
+ * Sends a user message: the next sequence number of the conversation and the inbox entry, together (a number taken
+ * but never sent would leave every later message waiting for it).
+ * KEYS: seq counter, inbox stream. ARGV: conversation id, text. Returns the sequence number.
+ */
+export const SEND_MESSAGE = `
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], '*', 'kind', 'message', 'conversation', ARGV[1], 'seq', seq, 'text', ARGV[2])
+return seq
+`;
+
+/**
+ * Publishes numbered events: entries whose ID is not above the stream's last are already there (a step published
+ * again after a crash) and are skipped, so every event is in the stream once. Then nudges the fronts.
+ * KEYS: events stream, channel. ARGV: max length, then id, field, value triples. Returns how many were added.
+ */
+export const PUBLISH_EVENTS = `
+local added = 0
+for i = 2, #ARGV, 3 do
+  local ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2])
+  if ok then added = added + 1 end
+end
+if added > 0 then redis.call('PUBLISH', KEYS[2], '1') end
+return added
+`;
+
+/**
+ * Moves transfers past their deadline to their sender's inbox as timeout notices; each is moved by exactly one
+ * process (ZREM and XADD in one script). KEYS: deadlines. ARGV: now (ms), limit, inbox key prefix.
+ * Returns how many were moved.
+ */
+export const EXPIRE_TRANSFERS = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(due) do
+  local t = cjson.decode(member)
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('XADD', ARGV[3] .. t.fromBotId, '*', 'kind', 'failed', 'conversation', t.conversationId, 'transfer', t.transferId,
+    'reason', 'timeout', 'message', 'no bot agent holding skill "' .. t.skill .. '" took the conversation in time')
+end
+return #due
+`;

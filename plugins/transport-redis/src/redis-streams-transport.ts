@@ -1,0 +1,205 @@
+import type { Redis } from 'ioredis';
+import {
+  BottangoError,
+  BottangoErrorCode,
+  TransferFailureReason,
+  silentLogger,
+  type ConversationEvent,
+  type ConversationState,
+  type Logger,
+  type TransferOutcome,
+  type TransferReceiver,
+  type TransferRequest,
+  type TransferTransport,
+} from '@bottango/core';
+import { AgentRegistry } from './agent-registry.js';
+import { ConversationEvents } from './conversation-events.js';
+import { deadlineMember } from './entries.js';
+import { EventFollower } from './event-follower.js';
+import { DEFAULT_STREAM_PREFIX, StreamKeys } from './keys.js';
+import { SEND_MESSAGE } from './lua.js';
+import { connectRedis } from './redis-connection.js';
+
+export interface RedisStreamsTransportOptions {
+  /** `redis://[user:password@]host[:port][/db]` or `rediss://…`. */
+  readonly url: string;
+  /** Prefix of every key. Default `bottango:bus:`. */
+  readonly keyPrefix?: string;
+  /** A submitted transfer no agent took by then fails late with `timeout`. Default 10 000 ms. */
+  readonly transferTimeoutMs?: number;
+  /** Entries pending this long with a consumer are claimed by another (the first is presumed dead). Default 5 000 ms. */
+  readonly claimIdleMs?: number;
+  /** Bot agents' heartbeat period; an agent missing three counts as dead. Default 1 000 ms. */
+  readonly heartbeatMs?: number;
+  /** How long a front waits for a conversation to settle after a user message. Default 60 000 ms. */
+  readonly sendTimeoutMs?: number;
+  /** Events kept per conversation stream (approximately). Default 1 000. */
+  readonly maxEventsPerConversation?: number;
+  readonly connectTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface ResolvedTransportSettings {
+  readonly transferTimeoutMs: number;
+  readonly claimIdleMs: number;
+  readonly heartbeatMs: number;
+  readonly sendTimeoutMs: number;
+}
+
+type SendingRedis = Redis & { bottangoSendMessage(seqKey: string, inbox: string, conversationId: string, text: string): Promise<number> };
+
+/**
+ * Transfers and user messages between bot agents in separate processes over Redis Streams with consumer groups.
+ * As a transport it submits transfers (the receiving process settles them) and, for a front, hands user messages
+ * to the owner's inbox and waits for the conversation to settle. `RedisBotAgent` is the consuming side.
+ */
+export class RedisStreamsTransport implements TransferTransport {
+  readonly id = 'redis-streams';
+  readonly keys: StreamKeys;
+  readonly settings: ResolvedTransportSettings;
+  readonly registry: AgentRegistry;
+  readonly events: ConversationEvents;
+  readonly logger: Logger;
+  readonly url: string;
+  readonly #redis: SendingRedis;
+  readonly #subscriber: Redis;
+  readonly #follower: EventFollower;
+  /** A front's messages of one conversation go one at a time, so each send's events are its own. */
+  readonly #sending = new Map<string, Promise<unknown>>();
+  readonly #connections: Redis[];
+  #closed = false;
+
+  private constructor(redis: Redis, subscriber: Redis, options: RedisStreamsTransportOptions, settings: ResolvedTransportSettings) {
+    redis.defineCommand('bottangoSendMessage', { numberOfKeys: 2, lua: SEND_MESSAGE });
+    this.#redis = redis as SendingRedis;
+    this.#subscriber = subscriber;
+    this.#connections = [redis, subscriber];
+    this.url = options.url;
+    this.keys = new StreamKeys(options.keyPrefix ?? DEFAULT_STREAM_PREFIX);
+    this.settings = settings;
+    this.logger = options.logger ?? silentLogger;
+    this.registry = new AgentRegistry(redis, this.keys.agents);
+    this.events = new ConversationEvents(redis, this.keys, options.maxEventsPerConversation ?? 1_000);
+    this.#follower = new EventFollower(subscriber, this.events, this.keys);
+  }
+
+  /** Connects; fails with INVALID_CONFIGURATION for bad options and TRANSPORT_UNAVAILABLE when Redis does not answer. */
+  static async connect(options: RedisStreamsTransportOptions): Promise<RedisStreamsTransport> {
+    const settings = resolveSettings(options);
+    const logger = options.logger ?? silentLogger;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    const redis = await connectRedis({ url: options.url, connectTimeoutMs, commandTimeoutMs: 10_000, logger, name: 'commands' });
+    const subscriber = await connectRedis({ url: options.url, connectTimeoutMs, commandTimeoutMs: 10_000, logger, name: 'subscriber' }).catch((error: unknown) => {
+      redis.disconnect();
+      throw error;
+    });
+    return new RedisStreamsTransport(redis, subscriber, options, settings);
+  }
+
+  /** The command connection (bot agents share it). */
+  get redis(): Redis {
+    return this.#redis;
+  }
+
+  /** Receiving is done by a `RedisBotAgent` consuming the streams, not by direct calls. */
+  attach(_receiver: TransferReceiver): void {}
+
+  /**
+   * Submits the transfer to the skill's stream (or the chosen bot's inbox for a group transfer) with its deadline.
+   * Fails at once — a late failure for the sender — when no live agent can take it.
+   */
+  async deliver(request: TransferRequest): Promise<TransferOutcome> {
+    const excluded = new Set([request.fromBotId, ...(request.hops ?? [])]);
+    const candidates = (await this.registry.live()).filter(
+      (a) => a.connected && !excluded.has(a.botId) && (request.toBotId !== undefined ? a.botId === request.toBotId : a.skills.includes(request.skill)),
+    );
+    const target = request.toBotId !== undefined ? `bot "${request.toBotId}"` : `skill "${request.skill}"`;
+    if (candidates.length === 0) return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no live bot agent holds ${target}` };
+    if (!candidates.some((a) => a.accepting)) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `every live bot agent holding ${target} refuses new conversations` };
+    const deadline = Date.now() + this.settings.transferTimeoutMs;
+    const stream = request.toBotId !== undefined ? this.keys.inbox(request.toBotId) : this.keys.skill(request.skill);
+    await this.#redis
+      .multi()
+      .zadd(this.keys.deadlines, deadline, deadlineMember(request))
+      .xadd(stream, '*', 'kind', 'transfer', 'request', JSON.stringify(request))
+      .exec();
+    return { kind: 'submitted', deadline };
+  }
+
+  /** Makes sure a transfer the state waits for has its deadline (after a crash between storing it and submitting). */
+  async ensureDeadline(state: ConversationState): Promise<void> {
+    const pending = state.transferring;
+    if (!pending) return;
+    const member = deadlineMember({ ...pending, conversationId: state.id });
+    await this.#redis.zadd(this.keys.deadlines, 'NX', pending.since + this.settings.transferTimeoutMs, member);
+  }
+
+  /** Tells the sender's bot that its transfer failed (it settles the conversation with a late failure). */
+  async reportFailure(request: TransferRequest, outcome: { readonly reason: TransferFailureReason; readonly message: string }): Promise<void> {
+    await this.#redis
+      .multi()
+      .zrem(this.keys.deadlines, deadlineMember(request))
+      .xadd(this.keys.inbox(request.fromBotId), '*', 'kind', 'failed', 'conversation', request.conversationId, 'transfer', request.transferId, 'reason', outcome.reason, 'message', outcome.message)
+      .exec();
+  }
+
+  async clearDeadline(request: TransferRequest): Promise<void> {
+    await this.#redis.zrem(this.keys.deadlines, deadlineMember(request));
+  }
+
+  /** Forwards a user message, with the sequence number it was given, to another bot's inbox. */
+  async forwardMessage(botId: string, conversationId: string, seq: number, text: string): Promise<void> {
+    await this.#redis.xadd(this.keys.inbox(botId), '*', 'kind', 'message', 'conversation', conversationId, 'seq', seq, 'text', text);
+  }
+
+  /** A front's user message: into the owner's inbox with the conversation's next sequence number; resolves when it settled. */
+  sendMessage(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
+    if (this.#closed) return Promise.reject(new BottangoError(BottangoErrorCode.TransportUnavailable, 'the Redis transport is closed'));
+    const previous = this.#sending.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.#send(conversationId, ownerBotId, text),
+      () => this.#send(conversationId, ownerBotId, text),
+    );
+    const tail = next.catch(() => undefined);
+    this.#sending.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.#sending.get(conversationId) === tail) this.#sending.delete(conversationId);
+    });
+    return next;
+  }
+
+  async #send(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
+    const from = await this.events.lastId(conversationId);
+    const seq = await this.#redis.bottangoSendMessage(this.keys.messageSeq(conversationId), this.keys.inbox(ownerBotId), conversationId, text);
+    return this.#follower.untilSettled(conversationId, from, seq, this.settings.sendTimeoutMs);
+  }
+
+  /** Follows a conversation's events from `fromId` (a front's live view; the server's event stream resumes with it). */
+  follow(conversationId: string, fromId: string, onEntry: Parameters<EventFollower['follow']>[2], timeoutMs: number): Promise<void> {
+    return this.#follower.follow(conversationId, fromId, onEntry, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#sending.values()]);
+    for (const connection of this.#connections) connection.disconnect();
+  }
+}
+
+function resolveSettings(options: RedisStreamsTransportOptions): ResolvedTransportSettings {
+  const where = '@bottango/transport-redis options';
+  const positive = (field: keyof RedisStreamsTransportOptions, fallback: number): number => {
+    const value = options[field] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`, { where, details: { field, value } });
+    }
+    return value;
+  };
+  return {
+    transferTimeoutMs: positive('transferTimeoutMs', 10_000),
+    claimIdleMs: positive('claimIdleMs', 5_000),
+    heartbeatMs: positive('heartbeatMs', 1_000),
+    sendTimeoutMs: positive('sendTimeoutMs', 60_000),
+  };
+}
