@@ -124,6 +124,11 @@ export class BottangoRuntime implements TransferReceiver {
     return this.#parts.store;
   }
 
+  /** How transfers (and, across processes, user messages) travel; a bot agent process consumes through it. */
+  get transport(): TransferTransport {
+    return this.#parts.transport;
+  }
+
   get botIds(): readonly string[] {
     return [...this.#parts.bots.keys()];
   }

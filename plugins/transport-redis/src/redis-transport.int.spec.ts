@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationEvent } from '@bottango/core';
+import { loadBotDirectory } from '@bottango/definitions';
+import { NaturalMatcherModule } from '@bottango/matcher-natural';
+import { createRuntime, type BottangoRuntime } from '@bottango/runtime';
+import { RedisStateModule } from '@bottango/store-redis';
+import { redisForTests } from '../../store-redis/src/redis-server.test-helper.js';
+import { RedisBotAgent } from './redis-bot-agent.js';
+import { RedisStreamsTransport } from './redis-streams-transport.js';
+import { RedisTransportModule } from './redis-transport-module.js';
+
+const BOTS = resolve(import.meta.dirname, '../../../apps/demo/bots');
+const server = redisForTests();
+const prefix = `transport-test:${randomUUID()}:`;
+const runtimes: BottangoRuntime[] = [];
+const agents: RedisBotAgent[] = [];
+
+async function runtimeFor(localBots: string[], transferTimeoutMs = 2_000): Promise<BottangoRuntime> {
+  const { url } = await server;
+  const { bots, groups } = await loadBotDirectory(BOTS);
+  const runtime = await createRuntime({
+    bots,
+    groups,
+    localBots,
+    store: url,
+    modules: [
+      NaturalMatcherModule.fromOptions({ cacheDir: resolve(BOTS, '.bottango/models') }),
+      RedisStateModule.fromOptions({ url, keyPrefix: `${prefix}state:` }),
+      RedisTransportModule.fromOptions({ url, keyPrefix: `${prefix}bus:`, transferTimeoutMs, heartbeatMs: 200, claimIdleMs: 1_000, sendTimeoutMs: 15_000 }),
+    ],
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function agentFor(botId: string): Promise<RedisBotAgent> {
+  const runtime = await runtimeFor([botId]);
+  const agent = await RedisBotAgent.start({ runtime, transport: runtime.transport as RedisStreamsTransport, botId });
+  agents.push(agent);
+  return agent;
+}
+
+let front: BottangoRuntime;
+beforeAll(async () => {
+  await agentFor('concierge');
+  await agentFor('billing');
+  front = await runtimeFor([]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const agent of agents) await agent.stop();
+  for (const runtime of runtimes) await runtime.close();
+  await (await server).stop();
+});
+
+const ofType = <T extends ConversationEvent['type']>(events: readonly ConversationEvent[], type: T) => events.filter((e): e is Extract<ConversationEvent, { type: T }> => e.type === type);
+
+describe('Redis Streams transport (bots in separate runtimes)', () => {
+  it('a transfer crosses from the concierge to billing, which starts the intent dialog and reads the Context Session Store', async () => {
+    const id = await front.startConversation({ botId: 'concierge', userId: 'ada' });
+    const events = await front.send(id, 'I want a refund');
+    expect(ofType(events, 'transfer')).toMatchObject([{ fromBotId: 'concierge', toBotId: 'billing', toSkill: 'billing', context: { intentId: 'billing.refund' } }]);
+    expect(ofType(events, 'dialog-started').at(-1)).toMatchObject({ botId: 'billing', dialog: 'Refund', trigger: { by: 'tango-intent' }, afterTransfer: true });
+    expect(ofType(events, 'bot-message').map((e) => e.text)).toContain('Hi Ada, Billing here. As a gold customer your refund gets priority.');
+    expect((await front.getConversation(id))?.ownerBotId).toBe('billing');
+
+    const next = await front.send(id, 'order 42');
+    expect(ofType(next, 'bot-message').map((e) => `${e.botId}: ${e.text}`)).toEqual(['billing: Done: the refund for order order 42 is on its way (3–5 working days).']);
+    const state = await front.getConversation(id);
+    expect(state).toMatchObject({ ownerBotId: 'billing', appliedSeq: 2 });
+    expect(state?.transferring).toBeUndefined();
+  });
+
+  it('a transfer to a skill no live agent holds comes back as __agent_escalation_failed__, and the retry cap holds', async () => {
+    const id = await front.startConversation({ botId: 'concierge' });
+    const events = await front.send(id, 'I need a human');
+    expect(ofType(events, 'transfer-failed')).toMatchObject([{ fromBotId: 'concierge', toSkill: 'human', reason: 'no-agent-available', stage: 'late' }]);
+    expect(ofType(events, 'user-message').map((e) => e.text)).toContain('__agent_escalation_failed__');
+    expect(ofType(events, 'bot-message').at(-1)?.text).toMatch(/nobody from our team is available/);
+    // Each failed attempt is retried by the bot's own dialog; the 4th late failure in a row is final (cap 3).
+    const stages: string[] = ofType(events, 'transfer-failed').map((e) => e.stage);
+    for (let i = 0; i < 3; i++) stages.push(...ofType(await front.send(id, 'a human please'), 'transfer-failed').map((e) => e.stage));
+    expect(stages).toEqual(['late', 'late', 'late', 'late', 'final']);
+    expect((await front.getConversation(id))?.ownerBotId).toBe('concierge');
+  });
+
+  it('messages sent before a transfer settles are applied in order by whoever owns the conversation then', async () => {
+    const id = await front.startConversation({ botId: 'concierge' });
+    const [first, second] = await Promise.all([front.send(id, 'I want a refund'), front.send(id, 'order 7')]);
+    expect(ofType(first, 'transfer')).toHaveLength(1);
+    expect(ofType(second, 'bot-message').map((e) => e.text)).toEqual(['Done: the refund for order order 7 is on its way (3–5 working days).']);
+    expect(await front.getConversation(id)).toMatchObject({ appliedSeq: 2, ownerBotId: 'billing' });
+  });
+});
