@@ -21,7 +21,7 @@ import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-import { importFromCwd, loadPluginModules, storePluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
+import { importFromCwd, loadPluginModules, statePluginFor, storePluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
 import { BottangoRuntime } from './runtime.js';
 
 export interface RuntimeOptions {
@@ -33,6 +33,11 @@ export interface RuntimeOptions {
   readonly plugins?: readonly PluginReference[];
   /** Context Session Store: `memory` (default), `sqlite:<path>`, `redis://host:port`. */
   readonly store?: string;
+  /**
+   * Where conversation states live: `memory`, `sqlite:<path>`, `redis://host:port`. Default: the backend of `store`
+   * (the same file or server; memory when `store` is memory), unless a module binds `ConversationStateStore`.
+   */
+  readonly state?: string;
   /** How plugin packages are imported. Default: resolved from the current directory. */
   readonly importModule?: ImportModule;
   /** Intent matcher for bots that do not name one. Default: the only one loaded, else `natural`. */
@@ -71,12 +76,33 @@ export interface RuntimeOptions {
  * and the context store checked — so a bad setting or an unreachable store fails here, not at the first transfer.
  */
 export async function createRuntime(options: RuntimeOptions): Promise<BottangoRuntime> {
+  const opened: { close?(): Promise<void> }[] = [];
+  try {
+    return await buildRuntime(options, opened);
+  } catch (error) {
+    // Close what start-up opened, so a failed start leaves no connection holding the process open.
+    for (const store of opened.reverse()) await store.close?.().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise<void> }[]): Promise<BottangoRuntime> {
   const container = new Container({ defaultScope: 'Singleton' });
   const references = [...(options.plugins ?? [])];
   const storePlugin = options.store === undefined ? undefined : storePluginFor(options.store);
   if (storePlugin) references.push(storePlugin);
+  // Conversation states live with the context store unless `state` says otherwise; the state plugin is loaded last.
+  const stateSetting = options.state ?? options.store ?? 'memory';
+  const statePlugin = statePluginFor(stateSetting);
+  if (statePlugin) references.push(statePlugin);
   const loaded = references.length > 0 ? await loadPluginModules(references, options.importModule ?? importFromCwd) : [];
+  const stateModule = statePlugin ? loaded.pop() : undefined;
   container.load(PatternMatcherModule.fromOptions({}), ...(options.modules ?? []), ...loaded);
+  const stateFromModule = container.isBound(ConversationStateStore);
+  if (stateModule && !stateFromModule) container.load(stateModule);
+  else if (stateModule && options.state !== undefined) {
+    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `state "${options.state}" is set, but a module binds ConversationStateStore too; use one of them`, { details: { field: 'state', value: options.state } });
+  }
 
   const logger = options.logger ?? (container.isBound(Logger) ? container.get<Logger>(Logger) : silentLogger);
   if (!container.isBound(ContextStore)) container.bind(ContextStore).toConstantValue(new MemoryContextStore());
@@ -88,10 +114,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
   }
 
   const store = await container.getAsync<ContextStore>(ContextStore);
+  opened.push(store);
   try {
     await store.getNamespace('bottango_startup_check');
   } catch (cause) {
     throw new BottangoError(BottangoErrorCode.StoreUnavailable, `the context store (${options.store ?? 'memory'}) does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  const states = await container.getAsync<ConversationStateStore>(ConversationStateStore);
+  opened.push(states);
+  try {
+    await states.load('bottango_startup_check');
+  } catch (cause) {
+    throw new BottangoError(BottangoErrorCode.StoreUnavailable, `the conversation state store (${stateFromModule ? 'from a module' : stateSetting}) does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 
   const syntaxes = new Map<string, StarterPatternSyntax>();
@@ -145,7 +179,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     }
   }
 
-  const states = container.get<ConversationStateStore>(ConversationStateStore);
   const transport = container.get<TransferTransport>(TransferTransport);
   return new BottangoRuntime({
     bots,
@@ -159,7 +192,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
     maxEscalationRetries: options.maxEscalationRetries ?? 3,
     transcriptLimit: options.transcriptLimit ?? 50,
     ...(localBots ? { localBots } : {}),
-    onClose: () => store.close(),
+    onClose: async () => {
+      await states.close?.();
+      await store.close();
+    },
   });
 }
 

@@ -68,20 +68,35 @@ function isContainerModuleLike(value: unknown): boolean {
  * Returns the plugin that provides it, or undefined for memory.
  */
 export function storePluginFor(store: string): PluginReference | undefined {
-  const value = store.trim();
+  return backendPluginFor('store', store);
+}
+
+/**
+ * The `state` setting (where conversation states live): the same values as `store`; the store plugin is then loaded
+ * with `provides: "state"`. Returns undefined for memory.
+ */
+export function statePluginFor(state: string): PluginReference | undefined {
+  const reference = backendPluginFor('state', state);
+  return reference && { ...reference, options: { ...reference.options, provides: 'state' } };
+}
+
+function backendPluginFor(option: 'store' | 'state', setting: string): { package: string; options: Record<string, unknown> } | undefined {
+  const invalid = (message: string, cause?: unknown): BottangoError =>
+    new BottangoError(BottangoErrorCode.InvalidConfiguration, `${option} "${setting}"${message}`, { ...(cause === undefined ? {} : { cause }), details: { field: option, value: setting } });
+  const value = setting.trim();
   if (value === '' || value === 'memory') return undefined;
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length);
-    if (!path) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `store "${store}": sqlite needs a file path, e.g. sqlite:./bottango.sqlite`);
+    if (!path) throw invalid(': sqlite needs a file path, e.g. sqlite:./bottango.sqlite');
     return { package: '@bottango/store-sqlite', options: { path } };
   }
   if (value.startsWith('redis://') || value.startsWith('rediss://')) {
     try {
       new URL(value);
     } catch (cause) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `store "${store}" is not a valid Redis URL`, { cause });
+      throw invalid(' is not a valid Redis URL', cause);
     }
     return { package: '@bottango/store-redis', options: { url: value } };
   }
-  throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `store "${store}" is not understood; use memory, sqlite:<path> or redis://host:port`);
+  throw invalid(' is not understood; use memory, sqlite:<path> or redis://host:port');
 }
