@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeContextStoreContract } from '@bottango/testing';
 import { RedisContextStore } from './redis-context-store.js';
-import { cleanUpAndStop, redisForTests, startTestRedisServer } from './redis-server.test-helper.js';
+import { cleanUpAndStop, redisForTests, startTestRedisServer } from '@bottango/testing/redis';
 
 // REDIS_URL when set (CI: scripts/redis.sh start), else a redis-server of our own; fails with an install hint if there is none.
 const server = redisForTests();

@@ -10,7 +10,7 @@ import { describeConversationStateStoreContract, raceStateIncrements } from '@bo
 import { DEFAULT_STATE_KEY_PREFIX, RedisConversationStateStore } from './redis-conversation-state-store.js';
 import { RedisConversationStateStoreService, RedisStateModule } from './redis-state-module.js';
 import { bottangoPlugin } from './redis-store-module.js';
-import { cleanUpAndStop, redisForTests, startTestRedisServer } from './redis-server.test-helper.js';
+import { cleanUpAndStop, redisForTests, startTestRedisServer } from '@bottango/testing/redis';
 
 // REDIS_URL when set (CI), else a redis-server of our own; fails with an install hint if there is none.
 const server = redisForTests();

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
 import { RedisContextStore } from './redis-context-store.js';
 import { bottangoPlugin, parseRedisStoreOptions, RedisContextStoreService, RedisStoreModule } from './redis-store-module.js';
-import { redisForTests } from './redis-server.test-helper.js';
+import { redisForTests } from '@bottango/testing/redis';
 
 const server = redisForTests();
 afterAll(async () => (await server).stop());

@@ -17,7 +17,15 @@ export interface RedisBotAgentOptions {
   readonly concurrency?: number;
   /** Consumer name in the consumer groups. Default: bot, host, process ID and a random suffix. */
   readonly consumer?: string;
+  /**
+   * Failover drills: the process kills itself (SIGKILL, no clean-up) at this point of the `nth` (default 1st) entry of
+   * that kind — after reading it, or after its step is stored but before it is acknowledged and its events published.
+   */
+  readonly crashAt?: { readonly point: CrashPoint; readonly nth?: number };
 }
+
+export const CRASH_POINTS = ['message-read', 'message-stored', 'transfer-read', 'transfer-stored'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 type Verdict = 'ack' | 'retry';
 
@@ -48,6 +56,8 @@ export class RedisBotAgent {
   #stopping = false;
   #loops: Promise<void>[] = [];
   #timers: NodeJS.Timeout[] = [];
+  readonly #crashAt: RedisBotAgentOptions['crashAt'];
+  #crashCount = 0;
   /** Handled entries, for tests and the bench. */
   handled = 0;
 
@@ -60,6 +70,7 @@ export class RedisBotAgent {
     this.botId = options.botId;
     this.#skills = options.runtime.bot(options.botId).definition.skills;
     this.#concurrency = options.concurrency ?? 256;
+    this.#crashAt = options.crashAt;
     this.consumer = options.consumer ?? `${options.botId}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   }
 
@@ -223,12 +234,18 @@ export class RedisBotAgent {
         return 'ack';
       }
       case 'transfer': {
+        this.#maybeCrash('transfer-read');
         const { outcome, step } = await this.#runtime.acceptTransfer(entry.request, this.botId);
         if (outcome.kind === 'accepted') {
+          this.#maybeCrash('transfer-stored');
           if (step) await this.#publish(step);
           await this.#transport.clearDeadline(entry.request);
         } else if (outcome.kind === 'failed') {
           await this.#transport.reportFailure(entry.request, outcome);
+        } else if (outcome.kind === 'stale') {
+          // Perhaps taken already by a replica that died before publishing what it did.
+          const state = await this.#runtime.getConversation(entry.request.conversationId);
+          if (state) await this.#republish(state);
         }
         return 'ack';
       }
@@ -236,6 +253,7 @@ export class RedisBotAgent {
   }
 
   async #message(entry: Extract<StreamEntry, { kind: 'message' }>): Promise<Verdict> {
+    this.#maybeCrash('message-read');
     let result;
     try {
       result = await this.#runtime.applyMessage(entry.conversationId, this.botId, entry.text, entry.seq);
@@ -248,6 +266,7 @@ export class RedisBotAgent {
     }
     switch (result.kind) {
       case 'applied':
+        this.#maybeCrash('message-stored');
         await this.#publish(result);
         return 'ack';
       case 'duplicate':
@@ -261,6 +280,12 @@ export class RedisBotAgent {
       case 'wait':
         return 'retry';
     }
+  }
+
+  #maybeCrash(point: CrashPoint): void {
+    if (this.#crashAt?.point !== point || ++this.#crashCount !== (this.#crashAt.nth ?? 1)) return;
+    this.#logger.warn(`bot agent ${this.botId}: crashing on purpose at ${point} (failover drill)`);
+    process.kill(process.pid, 'SIGKILL');
   }
 
   // ---- events ----

@@ -6,7 +6,7 @@ import { loadBotDirectory } from '@bottango/definitions';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { createRuntime, type BottangoRuntime } from '@bottango/runtime';
 import { RedisStateModule } from '@bottango/store-redis';
-import { redisForTests } from '../../store-redis/src/redis-server.test-helper.js';
+import { redisForTests } from '@bottango/testing/redis';
 import { RedisBotAgent } from './redis-bot-agent.js';
 import { RedisStreamsTransport } from './redis-streams-transport.js';
 import { RedisTransportModule } from './redis-transport-module.js';
