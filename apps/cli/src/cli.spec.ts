@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SqliteConversationStateStore } from '@bottango/store-sqlite';
 import { runCli } from './testing/fake-io.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -77,6 +78,31 @@ describe('bottango run --json', () => {
     const { code, err } = await cli(['run', '--bots', DEMO_BOTS, '--input', input, '--store', 'postgres://x']);
     expect(code).toBe(2);
     expect(err).toContain('store "postgres://x" is not understood');
+  });
+
+  it('rejects an unknown --state setting, naming the option', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-run-'));
+    const input = join(dir, 'input.txt');
+    await writeFile(input, 'hello\n');
+    const { code, err } = await cli(['run', '--bots', DEMO_BOTS, '--input', input, '--state', 'postgres://x']);
+    expect(code).toBe(2);
+    expect(err).toContain('state "postgres://x" is not understood');
+  });
+
+  it('keeps the conversation state where --state says, apart from the --store file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bottango-run-'));
+    const input = join(dir, 'input.txt');
+    await writeFile(input, 'hello\nI want a refund\n');
+    const [contextFile, stateFile] = [join(dir, 'context.sqlite'), join(dir, 'states.sqlite')];
+    const { code, out } = await cli(['run', '--bots', DEMO_BOTS, '--input', input, '--start', 'concierge', '--json', '--store', `sqlite:${contextFile}`, '--state', `sqlite:${stateFile}`]);
+    expect(code).toBe(0);
+    const conversationId = (JSON.parse(out.split('\n')[0] as string) as { conversationId: string }).conversationId;
+    const states = new SqliteConversationStateStore({ path: stateFile });
+    expect(await states.load(conversationId)).toMatchObject({ ownerBotId: 'billing', turns: 2 });
+    await states.close();
+    const context = new SqliteConversationStateStore({ path: contextFile });
+    expect(await context.load(conversationId)).toBeUndefined();
+    await context.close();
   });
 });
 

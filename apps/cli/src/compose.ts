@@ -10,6 +10,8 @@ import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@botta
 export interface ComposeOptions {
   readonly botsDir: string;
   readonly store?: string;
+  /** Where conversation states live (`memory`, `sqlite:<path>`, `redis://…`); default: the store's backend. */
+  readonly state?: string;
   readonly cwd: string;
   readonly logger?: Logger;
   /** Folder for trained models; default `<bots dir>/.bottango/models`. */
@@ -21,7 +23,7 @@ export interface ComposedRuntime {
   readonly warnings: readonly DefinitionProblem[];
 }
 
-/** The CLI's runtime: bots from a directory, both NLU plugins, and the store named on the command line. */
+/** The CLI's runtime: bots from a directory, both NLU plugins, and the stores named on the command line. */
 export async function composeRuntime(options: ComposeOptions): Promise<ComposedRuntime> {
   const dir = resolve(options.cwd, options.botsDir);
   // Default-syntax patterns are checked with the other definition problems, so one run lists them all with file and line.
@@ -35,6 +37,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     groups: loaded.groups,
     modules,
     ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.state !== undefined ? { state: options.state } : {}),
     importModule: (name) => import(name),
     defaultIntentMatcher: 'natural',
     ...(options.logger ? { logger: options.logger } : {}),

@@ -82,20 +82,22 @@ describe('bottango-server (a real process)', () => {
     expect(server.stdout).toBe('');
   });
 
-  it('exits 2 on a bad --port or --store value and when --bots is missing', async () => {
-    const [port, store, missing] = [run(['--bots', bots, '--port', 'http']), run(['--bots', bots, '--store', 'postgres://x']), run([])];
+  it('exits 2 on a bad --port, --store or --state value and when --bots is missing', async () => {
+    const [port, store, missing, state] = [run(['--bots', bots, '--port', 'http']), run(['--bots', bots, '--store', 'postgres://x']), run([]), run(['--bots', bots, '--state', 'sqlite:'])];
     expect((await port.exit).code).toBe(2);
     expect(port.stderr).toContain('bottango-server: --port must be a whole number from 0 to 65535, got "http"');
     expect((await store.exit).code).toBe(2);
     expect(store.stderr).toContain('bottango-server: --store: store "postgres://x" is not understood');
     expect((await missing.exit).code).toBe(2);
     expect(missing.stderr).toContain('bottango-server: --bots <dir> is required');
+    expect((await state.exit).code).toBe(2);
+    expect(state.stderr).toContain('bottango-server: --state: state "sqlite:": sqlite needs a file path');
   });
 
   it('prints the usage on --help and exits 0', async () => {
     const help = run(['--help']);
     expect((await help.exit).code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
+    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--state …\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
   });
 
   it('exits 1 when the bots folder does not exist or the store is unreachable', async () => {
@@ -116,5 +118,30 @@ describe('bottango-server (a real process)', () => {
     expect(second.stderr).toContain(`bottango-server: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
     first.child.kill('SIGINT');
     expect((await first.exit).code).toBe(0);
+  });
+
+  it('keeps a conversation across a kill (SIGKILL) and restart on the same SQLite file: the next message answers from the stored dialog', async () => {
+    const file = join(tmp, 'restart.sqlite');
+    const post = async (url: string, path: string, body: unknown): Promise<Response> =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const first = run(['--bots', bots, '--port', '0', '--store', `sqlite:${file}`]);
+    const before = await listening(first);
+    const { conversationId } = (await (await post(before, '/conversations', { botId: 'concierge', userId: 'ada' })).json()) as { conversationId: string };
+    const asked = (await (await post(before, `/conversations/${conversationId}/messages`, { text: 'I want a refund' })).json()) as { events: { type: string; text?: string }[] };
+    expect(asked.events).toContainEqual(expect.objectContaining({ type: 'bot-message', text: 'Which order should be refunded?' }));
+    first.child.kill('SIGKILL');
+    expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const second = run(['--bots', bots, '--port', '0', '--store', `sqlite:${file}`]);
+    const after = await listening(second);
+    const stored = await fetch(`${after}/conversations/${conversationId}`);
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toMatchObject({ id: conversationId, userId: 'ada', ownerBotId: 'billing', dialogStack: [{ dialog: 'Refund', awaitingAnswer: true }], turns: 1 });
+    const answered = (await (await post(after, `/conversations/${conversationId}/messages`, { text: 'A-1001' })).json()) as { events: { type: string; botId?: string; text?: string }[] };
+    expect(answered.events).toContainEqual(expect.objectContaining({ type: 'bot-message', botId: 'billing', text: 'Done: the refund for order A-1001 is on its way (3–5 working days).' }));
+    expect(answered.events.some((e) => e.type === 'fallback')).toBe(false);
+    second.child.kill('SIGTERM');
+    expect((await second.exit).code).toBe(0);
   });
 });

@@ -6,15 +6,15 @@ import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>]
+export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>] [--state <memory|sqlite:path|redis://…>]
   Talk to the bots in a terminal; every transfer is shown with its Tango Context.
   Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot>.`;
 
 export const chatCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, user: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, user: { type: 'string' } }, strict: true });
   if (!values.bots) throw new UsageError('chat: --bots <dir> is required', CHAT_USAGE);
   io.stderr.write('Loading bots…\n');
-  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}) });
+  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}), ...(values.state ? { state: values.state } : {}) });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);

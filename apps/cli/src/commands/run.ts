@@ -6,7 +6,7 @@ import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const RUN_USAGE = `bottango run --bots <dir> --input <file> --start <bot> [--store <memory|sqlite:path|redis://…>] [--json]
+export const RUN_USAGE = `bottango run --bots <dir> --input <file> --start <bot> [--store <memory|sqlite:path|redis://…>] [--state <memory|sqlite:path|redis://…>] [--json]
   Sends each line of <file> as a user message to one conversation and prints every event.
   --json prints one JSON object per event per line (type: user-message, bot-message, dialog-started,
   transfer, transfer-failed, fallback, disambiguation, dialog-ended, error).`;
@@ -14,7 +14,7 @@ export const RUN_USAGE = `bottango run --bots <dir> --input <file> --start <bot>
 export const runCommand: CliCommand = async (args, io) => {
   const { values } = parseArgs({
     args: [...args],
-    options: { bots: { type: 'string' }, input: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, json: { type: 'boolean', default: false }, user: { type: 'string' } },
+    options: { bots: { type: 'string' }, input: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean', default: false }, user: { type: 'string' } },
     strict: true,
   });
   if (!values.bots) throw new UsageError('run: --bots <dir> is required', RUN_USAGE);
@@ -27,7 +27,7 @@ export const runCommand: CliCommand = async (args, io) => {
     throw new UsageError(`run: cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, RUN_USAGE);
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}) });
+  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}), ...(values.state ? { state: values.state } : {}) });
   try {
     if (!values.json) for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'run', RUN_USAGE);
