@@ -1,4 +1,5 @@
 import { BottangoError } from '@bottango/core';
+import { agentCommand, AGENT_USAGE } from './commands/agent.js';
 import { chatCommand, CHAT_USAGE } from './commands/chat.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { evalCommand, EVAL_USAGE } from './commands/eval.js';
@@ -11,6 +12,7 @@ import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   chat: { run: chatCommand, summary: 'talk to the bots of a directory in the terminal' },
+  agent: { run: agentCommand, summary: 'run one bot as its own process (bots as separate services over Redis Streams)' },
   run: { run: runCommand, summary: 'send the lines of a file as user messages and print every event' },
   test: { run: testCommand, summary: 'run conversation scenario files' },
   eval: { run: evalCommand, summary: 'evaluate an intent matcher on a JSONL dataset' },
@@ -26,7 +28,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
+${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 
@@ -35,6 +37,7 @@ export const EXIT_INTERNAL_ERROR = 70;
 
 const COMMAND_USAGE: Record<string, string> = {
   chat: CHAT_USAGE,
+  agent: AGENT_USAGE,
   run: RUN_USAGE,
   test: TEST_USAGE,
   eval: EVAL_USAGE,

@@ -12,6 +12,11 @@ export interface ComposeOptions {
   readonly store?: string;
   /** Where conversation states live (`memory`, `sqlite:<path>`, `redis://…`); default: the store's backend. */
   readonly state?: string;
+  /** `in-process` (default) or `redis://…`: bots run as separate `bottango agent` processes. */
+  readonly transport?: string;
+  readonly transportOptions?: Readonly<Record<string, unknown>>;
+  /** Bots this process runs (an agent: one; a front: none). Default: all. */
+  readonly localBots?: readonly string[];
   readonly cwd: string;
   readonly logger?: Logger;
   /** Folder for trained models; default `<bots dir>/.bottango/models`. */
@@ -38,6 +43,8 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     modules,
     ...(options.store !== undefined ? { store: options.store } : {}),
     ...(options.state !== undefined ? { state: options.state } : {}),
+    ...(options.transport !== undefined ? { transport: options.transport, transportOptions: options.transportOptions ?? {} } : {}),
+    ...(options.localBots !== undefined ? { localBots: options.localBots } : {}),
     importModule: (name) => import(name),
     defaultIntentMatcher: 'natural',
     ...(options.logger ? { logger: options.logger } : {}),

@@ -21,7 +21,7 @@ import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-import { importFromCwd, loadPluginModules, statePluginFor, storePluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
+import { importFromCwd, loadPluginModules, statePluginFor, storePluginFor, transportPluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
 import { BottangoRuntime } from './runtime.js';
 
 export interface RuntimeOptions {
@@ -38,6 +38,13 @@ export interface RuntimeOptions {
    * (the same file or server; memory when `store` is memory), unless a module binds `ConversationStateStore`.
    */
   readonly state?: string;
+  /**
+   * How transfers travel: `in-process` (default) or `redis://…` — bots in separate processes over Redis Streams
+   * (needs @bottango/transport-redis installed, and `state`/`store` shared by the processes: Redis or SQLite).
+   */
+  readonly transport?: string;
+  /** Options of the transport named by `transport` (e.g. `{ transferTimeoutMs: 5000 }`); see its README. */
+  readonly transportOptions?: Readonly<Record<string, unknown>>;
   /** How plugin packages are imported. Default: resolved from the current directory. */
   readonly importModule?: ImportModule;
   /** Intent matcher for bots that do not name one. Default: the only one loaded, else `natural`. */
@@ -97,6 +104,10 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   if (statePlugin) references.push(statePlugin);
   const loaded = references.length > 0 ? await loadPluginModules(references, options.importModule ?? importFromCwd) : [];
   const stateModule = statePlugin ? loaded.pop() : undefined;
+  if (options.transport !== undefined) {
+    const transportPlugin = transportPluginFor(options.transport, options.transportOptions ?? {});
+    if (transportPlugin) loaded.push(...(await loadPluginModules([transportPlugin], options.importModule ?? importFromCwd)));
+  }
   container.load(PatternMatcherModule.fromOptions({}), ...(options.modules ?? []), ...loaded);
   const stateFromModule = container.isBound(ConversationStateStore);
   if (stateModule && !stateFromModule) container.load(stateModule);
@@ -179,7 +190,15 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     }
   }
 
-  const transport = container.get<TransferTransport>(TransferTransport);
+  const transport = await container.getAsync<TransferTransport>(TransferTransport);
+  opened.push(transport);
+  if (transport.sendMessage && states instanceof MemoryConversationStateStore) {
+    throw new BottangoError(
+      BottangoErrorCode.InvalidConfiguration,
+      `transport "${options.transport ?? transport.id}" runs bots in other processes, so they must share the conversations: set state (or store) to redis://… or sqlite:<path>, not memory`,
+      { details: { field: 'state', value: stateSetting } },
+    );
+  }
   return new BottangoRuntime({
     bots,
     groups,
@@ -193,6 +212,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     transcriptLimit: options.transcriptLimit ?? 50,
     ...(localBots ? { localBots } : {}),
     onClose: async () => {
+      await transport.close?.();
       await states.close?.();
       await store.close();
     },

@@ -13,6 +13,6 @@ export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMa
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-export { loadPluginModules, storePluginFor, statePluginFor, importFromCwd, type PluginReference, type ImportModule } from './plugin-loader.js';
+export { loadPluginModules, storePluginFor, statePluginFor, transportPluginFor, importFromCwd, type PluginReference, type ImportModule } from './plugin-loader.js';
 export { formatConversationEvent, formatTangoContext } from './format-event.js';
 export { rankGroupCandidates, checkGroup, MAX_RECOMMENDED_GROUP_SIZE, type GroupCandidate, type GroupOverlap, type GroupCheckReport } from './group-routing.js';

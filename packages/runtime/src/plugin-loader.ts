@@ -100,3 +100,14 @@ function backendPluginFor(option: 'store' | 'state', setting: string): { package
   }
   throw invalid(' is not understood; use memory, sqlite:<path> or redis://host:port');
 }
+
+/**
+ * The `transport` setting: `in-process` (default) or `redis://…` / `rediss://…` (bots in separate processes).
+ * Returns the plugin that provides it, or undefined for in-process.
+ */
+export function transportPluginFor(transport: string, options: Readonly<Record<string, unknown>> = {}): PluginReference | undefined {
+  const value = transport.trim();
+  if (value === '' || value === 'in-process') return undefined;
+  if (value.startsWith('redis://') || value.startsWith('rediss://')) return { package: '@bottango/transport-redis', options: { ...options, url: value } };
+  throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `transport "${transport}" is not understood; use in-process or redis://host:port`, { details: { field: 'transport', value: transport } });
+}
