@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedisServer } from '@bottango/testing/redis';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MAIN = resolve(HERE, '../dist/main.js');
@@ -120,28 +121,47 @@ describe('bottango-server (a real process)', () => {
     expect((await first.exit).code).toBe(0);
   });
 
-  it('keeps a conversation across a kill (SIGKILL) and restart on the same SQLite file: the next message answers from the stored dialog', async () => {
-    const file = join(tmp, 'restart.sqlite');
-    const post = async (url: string, path: string, body: unknown): Promise<Response> =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (const backend of ['sqlite', 'redis'] as const) {
+    it(`keeps a conversation across a kill (SIGKILL) and restart with --store ${backend}: the next message answers from the stored dialog`, async () => {
+      // Our own redis-server, so the default key prefixes of bottango-server never touch a shared one (REDIS_URL).
+      const redis = backend === 'redis' ? await startTestRedisServer() : undefined;
+      try {
+        const store = redis ? redis.url : `sqlite:${join(tmp, 'restart.sqlite')}`;
+        const post = async (url: string, path: string, body: unknown): Promise<Response> =>
+          fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    const first = run(['--bots', bots, '--port', '0', '--store', `sqlite:${file}`]);
-    const before = await listening(first);
-    const { conversationId } = (await (await post(before, '/conversations', { botId: 'concierge', userId: 'ada' })).json()) as { conversationId: string };
-    const asked = (await (await post(before, `/conversations/${conversationId}/messages`, { text: 'I want a refund' })).json()) as { events: { type: string; text?: string }[] };
-    expect(asked.events).toContainEqual(expect.objectContaining({ type: 'bot-message', text: 'Which order should be refunded?' }));
-    first.child.kill('SIGKILL');
-    expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
+        const first = run(['--bots', bots, '--port', '0', '--store', store]);
+        const before = await listening(first);
+        const { conversationId } = (await (await post(before, '/conversations', { botId: 'concierge', userId: 'ada' })).json()) as { conversationId: string };
+        const asked = (await (await post(before, `/conversations/${conversationId}/messages`, { text: 'I want a refund' })).json()) as { events: { type: string; text?: string }[] };
+        expect(asked.events).toContainEqual(expect.objectContaining({ type: 'bot-message', text: 'Which order should be refunded?' }));
+        first.child.kill('SIGKILL');
+        expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
 
-    const second = run(['--bots', bots, '--port', '0', '--store', `sqlite:${file}`]);
-    const after = await listening(second);
-    const stored = await fetch(`${after}/conversations/${conversationId}`);
-    expect(stored.status).toBe(200);
-    expect(await stored.json()).toMatchObject({ id: conversationId, userId: 'ada', ownerBotId: 'billing', dialogStack: [{ dialog: 'Refund', awaitingAnswer: true }], turns: 1 });
-    const answered = (await (await post(after, `/conversations/${conversationId}/messages`, { text: 'A-1001' })).json()) as { events: { type: string; botId?: string; text?: string }[] };
-    expect(answered.events).toContainEqual(expect.objectContaining({ type: 'bot-message', botId: 'billing', text: 'Done: the refund for order A-1001 is on its way (3–5 working days).' }));
-    expect(answered.events.some((e) => e.type === 'fallback')).toBe(false);
-    second.child.kill('SIGTERM');
-    expect((await second.exit).code).toBe(0);
+        const second = run(['--bots', bots, '--port', '0', '--store', store]);
+        const after = await listening(second);
+        const stored = await fetch(`${after}/conversations/${conversationId}`);
+        expect(stored.status).toBe(200);
+        expect(await stored.json()).toMatchObject({ id: conversationId, userId: 'ada', ownerBotId: 'billing', dialogStack: [{ dialog: 'Refund', awaitingAnswer: true }], turns: 1 });
+        const answered = (await (await post(after, `/conversations/${conversationId}/messages`, { text: 'A-1001' })).json()) as { events: { type: string; botId?: string; text?: string }[] };
+        expect(answered.events).toContainEqual(expect.objectContaining({ type: 'bot-message', botId: 'billing', text: 'Done: the refund for order A-1001 is on its way (3–5 working days).' }));
+        expect(answered.events.some((e) => e.type === 'fallback')).toBe(false);
+        second.child.kill('SIGTERM');
+        expect((await second.exit).code).toBe(0);
+      } finally {
+        await redis?.stop();
+      }
+    });
+  }
+
+  it('exits 1, naming the state store, when --state cannot be reached (the context store it opened does not keep it running)', async () => {
+    const redis = await startTestRedisServer();
+    try {
+      const server = run(['--bots', bots, '--port', '0', '--store', redis.url, '--state', 'redis://127.0.0.1:1']);
+      expect((await server.exit).code).toBe(1);
+      expect(server.stderr).toMatch(/^bottango-server: cannot start: Redis conversation state store: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED/m);
+    } finally {
+      await redis.stop();
+    }
   });
 });
