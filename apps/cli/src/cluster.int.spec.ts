@@ -101,6 +101,21 @@ describe('bots as separate processes over Redis Streams', () => {
     expect(said(await front.send(id, 'order 42'))).toEqual(['billing: Done: the refund for order order 42 is on its way (3–5 working days).']);
   }, 60_000);
 
+  it('`bottango chat --transport` is the front: the README session, a transfer crossing the processes on screen', async () => {
+    await startAgent('concierge');
+    await startAgent('billing');
+    const chat = spawn(process.execPath, [MAIN, 'chat', '--bots', bots, '--start', 'concierge', '--transport', url], { cwd: tmp, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    chat.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    chat.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    chat.stdin.end('I want a refund\norder 3\n');
+    const [code] = await new Promise<[number | null]>((r) => chat.once('exit', (c) => r([c])));
+    expect(code, output).toBe(0);
+    expect(output).toContain('⇢ transfer concierge → billing (skill billing), Tango Context: { intentId=billing.refund }');
+    expect(output).toContain('billing [Refund]: Hi Ada, Billing here.');
+    expect(output).toContain('billing [Refund]: Done: the refund for order order 3 is on its way');
+  }, 60_000);
+
   it.each(['transfer-stored', 'transfer-read'])('the receiver dies at %s before acknowledging: a replica takes over and the receiving dialog starts exactly once', async (point) => {
     await startAgent('concierge');
     const doomed = await startAgent('billing', '--crash-at', point);

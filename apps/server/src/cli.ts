@@ -3,7 +3,7 @@ import { BottangoError, type Logger } from '@bottango/core';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { createBottangoServer, type BottangoServer, type ListeningAddress } from './server.js';
 
-export const SERVER_USAGE = `Usage: bottango-server --bots <dir> [--store memory|sqlite:<path>|redis://host:port] [--state …] [--port 8080] [--host 127.0.0.1]
+export const SERVER_USAGE = `Usage: bottango-server --bots <dir> [--store memory|sqlite:<path>|redis://host:port] [--state …] [--transport redis://…] [--port 8080] [--host 127.0.0.1]
 
 Serves the bots of <dir> over HTTP: a JSON API for conversations and a live event stream (Server-Sent Events).
 
@@ -12,6 +12,8 @@ Options:
   --store <store>  Context Session Store: memory (default), sqlite:<path>, redis://host:port
   --state <store>  where conversation states live, same values; default: the --store backend, so with
                    sqlite or redis conversations survive a restart and several servers can share them
+  --transport <t>  in-process (default), or redis://host:port: the bots run as separate \`bottango agent\`
+                   processes and this server is their front (--store defaults to the same Redis)
   --port <port>    TCP port, 0 for any free one (default 8080)
   --host <host>    address to listen on (default 127.0.0.1)
   -h, --help       this text
@@ -35,11 +37,11 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stderr.write(`bottango-server: ${message}\n\n${SERVER_USAGE}\n`);
     return { kind: 'exit', code: 2 };
   };
-  let values: { bots?: string | undefined; store?: string | undefined; state?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  let values: { bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { bots: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { bots: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, transport: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -56,9 +58,9 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return usageError('--host must not be empty');
   // The runtime and the NLU plugins load only once the command line is known to be good (a usage error answers at once).
-  if (values.store !== undefined || values.state !== undefined) {
-    const { statePluginFor, storePluginFor } = await import('@bottango/runtime');
-    for (const [flag, value, check] of [['--store', values.store, storePluginFor], ['--state', values.state, statePluginFor]] as const) {
+  if (values.store !== undefined || values.state !== undefined || values.transport !== undefined) {
+    const { statePluginFor, storePluginFor, transportPluginFor } = await import('@bottango/runtime');
+    for (const [flag, value, check] of [['--store', values.store, storePluginFor], ['--state', values.state, statePluginFor], ['--transport', values.transport, transportPluginFor]] as const) {
       try {
         if (value !== undefined) check(value);
       } catch (error) {
@@ -70,7 +72,16 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
   let runtime: BottangoRuntime;
   try {
     const { composeRuntime } = await import('@bottango/cli');
-    const composed = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, logger: stderrLogger(io.stderr), ...(values.store !== undefined ? { store: values.store } : {}), ...(values.state !== undefined ? { state: values.state } : {}) });
+    const front = values.transport !== undefined && values.transport !== 'in-process';
+    const store = values.store ?? (front ? values.transport : undefined);
+    const composed = await composeRuntime({
+      botsDir: values.bots,
+      cwd: io.cwd,
+      logger: stderrLogger(io.stderr),
+      ...(store !== undefined ? { store } : {}),
+      ...(values.state !== undefined ? { state: values.state } : {}),
+      ...(front && values.transport ? { transport: values.transport, localBots: [] } : {}),
+    });
     runtime = composed.runtime;
     for (const w of composed.warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
   } catch (error) {

@@ -93,4 +93,22 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     expect(ofType(second, 'bot-message').map((e) => e.text)).toEqual(['Done: the refund for order order 7 is on its way (3–5 working days).']);
     expect(await front.getConversation(id)).toMatchObject({ appliedSeq: 2, ownerBotId: 'billing' });
   });
+
+  it('drops a malformed entry (logged) and goes on with the next ones', async () => {
+    const transport = front.transport as RedisStreamsTransport;
+    const inbox = transport.keys.inbox('concierge');
+    await transport.redis.xadd(inbox, '*', 'kind', 'message', 'conversation', 'nope', 'seq', 'x', 'text', 'hi');
+    await transport.redis.xadd(inbox, '*', 'kind', 'gibberish');
+    const id = await front.startConversation({ botId: 'concierge' });
+    expect(ofType(await front.send(id, 'hello'), 'bot-message').map((e) => e.botId)).toEqual(['concierge']);
+    await expect.poll(() => transport.redis.xlen(inbox)).toBe(0);
+  });
+
+  it('refuses to run bots in other processes on a memory state store', async () => {
+    const { bots } = await loadBotDirectory(BOTS);
+    await expect(createRuntime({ bots, localBots: [], transport: (await server).url, modules: [NaturalMatcherModule.fromOptions({})] })).rejects.toMatchObject({
+      code: 'INVALID_CONFIGURATION',
+      message: expect.stringContaining('must share the conversations'),
+    });
+  });
 });

@@ -6,15 +6,25 @@ import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>] [--state <memory|sqlite:path|redis://…>]
+export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>] [--state <memory|sqlite:path|redis://…>] [--transport redis://…]
   Talk to the bots in a terminal; every transfer is shown with its Tango Context.
-  Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot>.`;
+  --transport redis://…  the bots run as separate \`bottango agent\` processes: this terminal is only the front
+                         (--store defaults to the same Redis)
+  Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot> (in-process only).`;
 
 export const chatCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, user: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, transport: { type: 'string' }, user: { type: 'string' } }, strict: true });
   if (!values.bots) throw new UsageError('chat: --bots <dir> is required', CHAT_USAGE);
   io.stderr.write('Loading bots…\n');
-  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...(values.store ? { store: values.store } : {}), ...(values.state ? { state: values.state } : {}) });
+  const front = values.transport !== undefined && values.transport !== 'in-process';
+  const store = values.store ?? (front ? values.transport : undefined);
+  const { runtime, warnings } = await composeRuntime({
+    botsDir: values.bots,
+    cwd: io.cwd,
+    ...(store ? { store } : {}),
+    ...(values.state ? { state: values.state } : {}),
+    ...(front && values.transport ? { transport: values.transport, localBots: [] } : {}),
+  });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);
@@ -33,7 +43,10 @@ export const chatCommand: CliCommand = async (args, io) => {
         const text = line.trim();
         if (text === '/quit' || text === '/exit') break;
         if (text === '/state') io.stdout.write(`${JSON.stringify(await runtime.getConversation(conversationId), null, 2)}\n`);
-        else if (/^\/(offline|online) /.test(text)) toggleAgent(runtime, text, io);
+        else if (/^\/(offline|online) /.test(text)) {
+          if (front) io.stdout.write('the bots run as separate processes: stop or start their `bottango agent` instead\n');
+          else toggleAgent(runtime, text, io);
+        }
         else if (text !== '') {
           for (const event of await runtime.send(conversationId, text)) {
             if (event.type === 'user-message' && !event.system && interactive) continue;
