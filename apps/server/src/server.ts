@@ -199,6 +199,18 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     });
     // A first line at once, so the client knows the stream is live before it sends anything.
     res.write(`: events of conversation ${conversationId}\n\n`);
+    const follow = runtime.transport.followEvents?.bind(runtime.transport);
+    if (follow) {
+      // The bots run in other processes: stream what they publish, from the last event this client saw (Last-Event-ID).
+      set.delete(stream);
+      const stop = new AbortController();
+      req.once('close', () => stop.abort());
+      res.once('close', () => stop.abort());
+      const lastEventId = req.headers['last-event-id'];
+      void follow(conversationId, typeof lastEventId === 'string' && /^\d+-\d+$/.test(lastEventId) ? lastEventId : undefined, (event, eventId) => writeEvent(res, event, eventId), stop.signal).catch(
+        (error: unknown) => logger.warn(`event stream of ${conversationId} stopped: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -349,6 +361,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function writeEvent(res: ServerResponse, event: ConversationEvent): void {
-  res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+function writeEvent(res: ServerResponse, event: ConversationEvent, id?: string): void {
+  res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }

@@ -82,6 +82,12 @@ export interface TransferTransport {
    * owner and resolves with the events it caused, once the conversation has settled (no transfer in flight).
    */
   sendMessage?(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]>;
+  /**
+   * For transports whose bots run in other processes: calls `onEvent` with each event of the conversation as it is
+   * published, with its ID, starting after `afterId` (undefined: from now), until `signal` aborts. A front's live view;
+   * a client that reconnects passes the last ID it saw and misses nothing.
+   */
+  followEvents?(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void>;
   /** Stops consuming and releases connections. Optional. */
   close?(): Promise<void>;
 }

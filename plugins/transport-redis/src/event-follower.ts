@@ -26,7 +26,7 @@ export class EventFollower {
    * Calls `onEntry` for every entry after `fromId` until it returns true, or fails with TRANSFER_FAILED after
    * `timeoutMs` without that.
    */
-  async follow(conversationId: string, fromId: string, onEntry: (entry: EventEntry) => boolean, timeoutMs: number): Promise<void> {
+  async follow(conversationId: string, fromId: string, onEntry: (entry: EventEntry) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const channel = this.#keys.eventsChannel(conversationId);
     let wake: () => void = () => undefined;
     const waker = (): void => wake();
@@ -37,6 +37,7 @@ export class EventFollower {
       await this.#subscriber.subscribe(channel);
     }
     wakers.add(waker);
+    signal?.addEventListener('abort', waker);
     const deadline = Date.now() + timeoutMs;
     let last = fromId;
     try {
@@ -45,6 +46,7 @@ export class EventFollower {
           last = entry.id;
           if (onEntry(entry)) return;
         }
+        if (signal?.aborted) return;
         const left = deadline - Date.now();
         if (left <= 0) {
           throw new BottangoError(BottangoErrorCode.TransferFailed, `conversation "${conversationId}" did not settle within ${timeoutMs} ms (is a bot agent for its bot running?)`, {
@@ -60,6 +62,7 @@ export class EventFollower {
         });
       }
     } finally {
+      signal?.removeEventListener('abort', waker);
       wakers.delete(waker);
       if (wakers.size === 0) {
         this.#wakers.delete(channel);

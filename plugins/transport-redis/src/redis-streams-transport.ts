@@ -174,9 +174,31 @@ export class RedisStreamsTransport implements TransferTransport {
     return this.#follower.untilSettled(conversationId, from, seq, this.settings.sendTimeoutMs);
   }
 
-  /** Follows a conversation's events from `fromId` (a front's live view; the server's event stream resumes with it). */
+  /** Follows a conversation's stream entries after `fromId` until `onEntry` returns true (or TRANSFER_FAILED after `timeoutMs`). */
   follow(conversationId: string, fromId: string, onEntry: Parameters<EventFollower['follow']>[2], timeoutMs: number): Promise<void> {
     return this.#follower.follow(conversationId, fromId, onEntry, timeoutMs);
+  }
+
+  async followEvents(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void> {
+    let from = afterId ?? (await this.events.lastId(conversationId));
+    while (!signal.aborted && !this.#closed) {
+      try {
+        await this.#follower.follow(
+          conversationId,
+          from,
+          (entry) => {
+            from = entry.id;
+            if (entry.event) onEvent(entry.event, entry.id);
+            return signal.aborted;
+          },
+          60_000,
+          signal,
+        );
+      } catch (error) {
+        // A quiet minute, or Redis away for a moment: keep following from the last entry seen.
+        if (!BottangoError.is(error, BottangoErrorCode.TransferFailed)) await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   async close(): Promise<void> {
