@@ -65,7 +65,8 @@ let conflicts = 0;
 for (let i = 0; i < Number(process.env.RACE_INCREMENTS); i++) {
   for (;;) {
     const state = (await store.load(id)) ?? { id, userId: 'race', ownerBotId: 'race', dialogStack: [], variables: {}, pendingTangoContext: {}, escalationFailures: 0, transcript: [], turns: 0 };
-    await new Promise((resolve) => setImmediate(resolve)); // widen the window between load and save
+    // Widen the window between load and save, so the processes interleave even on a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 2));
     state.turns++;
     state.transcript.push({ from: 'user', text: process.env.RACE_WHO + ' ' + i });
     try {
