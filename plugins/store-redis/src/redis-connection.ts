@@ -17,11 +17,27 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
 
 /**
- * Connects and checks the server answers; throws INVALID_CONFIGURATION for bad options, STORE_UNAVAILABLE when
- * unreachable. `where` names the store in messages; `defineScripts` adds its Lua commands. Resolves with the
- * client and the URL without its password.
+ * How a client behaves while disconnected. Stores fail fast (the default); a transport, whose loops retry anyway,
+ * lets commands wait for the reconnect. Either way a command already sent when the connection dropped is never sent
+ * again (it may have been applied).
  */
-export async function connectRedis<R extends Redis>(options: RedisConnectOptions, where: string, defineScripts: (redis: Redis) => void): Promise<{ redis: R; safeUrl: string }> {
+export interface RedisConnectionMode {
+  readonly waitWhileDisconnected: boolean;
+  /** Error code when the server cannot be reached at start. Default STORE_UNAVAILABLE. */
+  readonly unavailableCode?: BottangoErrorCode;
+}
+
+/**
+ * Connects and checks the server answers; throws INVALID_CONFIGURATION for bad options, STORE_UNAVAILABLE (or
+ * `mode.unavailableCode`) when unreachable. `where` names the store in messages; `defineScripts` adds its Lua commands.
+ * Resolves with the client and the URL without its password.
+ */
+export async function connectRedis<R extends Redis>(
+  options: RedisConnectOptions,
+  where: string,
+  defineScripts: (redis: Redis) => void,
+  mode: RedisConnectionMode = { waitWhileDisconnected: false },
+): Promise<{ redis: R; safeUrl: string }> {
   const parsed = parseRedisUrl(options.url, where);
   const connectTimeout = positiveInteger('connectTimeoutMs', options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, where);
   const commandTimeout = positiveInteger('commandTimeoutMs', options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, where);
@@ -32,10 +48,8 @@ export async function connectRedis<R extends Redis>(options: RedisConnectOptions
     lazyConnect: true,
     connectTimeout,
     commandTimeout,
-    // Fail fast while disconnected instead of queueing, and never resend a write that may have been applied.
-    enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 0,
+    ...(mode.waitWhileDisconnected ? { maxRetriesPerRequest: null, enableAutoPipelining: true } : { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
   });
   defineScripts(redis);
@@ -51,7 +65,7 @@ export async function connectRedis<R extends Redis>(options: RedisConnectOptions
   } catch (cause) {
     redis.disconnect();
     const reason = lastError?.message ?? (cause as Error).message;
-    throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot connect to Redis at ${parsed.safeUrl}: ${reason}`, { cause: lastError ?? cause, where, details: { field: 'url', value: parsed.safeUrl } });
+    throw new BottangoError(mode.unavailableCode ?? BottangoErrorCode.StoreUnavailable, `cannot connect to Redis at ${parsed.safeUrl}: ${reason}`, { cause: lastError ?? cause, where, details: { field: 'url', value: parsed.safeUrl } });
   }
   redis.off('error', onError);
   let reported = false;
