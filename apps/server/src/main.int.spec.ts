@@ -98,7 +98,7 @@ describe('bottango-server (a real process)', () => {
   it('prints the usage on --help and exits 0', async () => {
     const help = run(['--help']);
     expect((await help.exit).code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--state …\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
+    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--state …\] \[--transport redis:\/\/…\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
   });
 
   it('exits 1 when the bots folder does not exist or the store is unreachable', async () => {
