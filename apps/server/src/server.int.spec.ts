@@ -366,7 +366,7 @@ describe('event stream lifetime', () => {
     expect(running.openStreams).toBe(0);
     server = undefined;
     // The runtime is closed with the server.
-    expect(() => running.runtime.send(id, 'hello')).toThrow('the runtime is closed');
+    await expect(running.runtime.send(id, 'hello')).rejects.toThrow('the runtime is closed');
   });
 });
 
