@@ -22,21 +22,23 @@ export class ConversationEvents {
   readonly #redis: PublishingRedis;
   readonly #keys: StreamKeys;
   readonly #maxLength: number;
+  readonly #ttlSeconds: number;
 
-  constructor(redis: Redis, keys: StreamKeys, maxLength: number) {
+  constructor(redis: Redis, keys: StreamKeys, limits: { readonly maxLength: number; readonly ttlSeconds: number }) {
     redis.defineCommand('bottangoPublishEvents', { numberOfKeys: 2, lua: PUBLISH_EVENTS });
     this.#redis = redis as PublishingRedis;
     this.#keys = keys;
-    this.#maxLength = maxLength;
+    this.#maxLength = limits.maxLength;
+    this.#ttlSeconds = limits.ttlSeconds;
   }
 
   /** Publishes events numbered from `first`, then, with `settledSeq`, the settled mark after the last of them. */
   async publish(conversationId: string, first: number, events: readonly ConversationEvent[], settledSeq?: number): Promise<void> {
-    const args: (string | number)[] = [this.#maxLength];
+    const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds];
     events.forEach((event, i) => args.push(`${first + i}-0`, 'event', JSON.stringify(event)));
     const last = first + events.length - 1;
     if (settledSeq !== undefined && last >= 1) args.push(`${last}-1`, 'settled', settledSeq);
-    if (args.length === 1) return;
+    if (args.length === 2) return;
     await this.#redis.bottangoPublishEvents(this.#keys.events(conversationId), this.#keys.eventsChannel(conversationId), ...args);
   }
 

@@ -13,16 +13,20 @@ return seq
 
 /**
  * Publishes numbered events: entries whose ID is not above the stream's last are already there (a step published
- * again after a crash) and are skipped, so every event is in the stream once. Then nudges the fronts.
- * KEYS: events stream, channel. ARGV: max length, then id, field, value triples. Returns how many were added.
+ * again after a crash) and are skipped, so every event is in the stream once. Then nudges the fronts. The stream
+ * expires after a quiet `ttl` seconds (the conversation state keeps the transcript).
+ * KEYS: events stream, channel. ARGV: max length, ttl, then id, field, value triples. Returns how many were added.
  */
 export const PUBLISH_EVENTS = `
 local added = 0
-for i = 2, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   local ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2])
   if ok then added = added + 1 end
 end
-if added > 0 then redis.call('PUBLISH', KEYS[2], '1') end
+if added > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  redis.call('PUBLISH', KEYS[2], '1')
+end
 return added
 `;
 

@@ -32,6 +32,9 @@ type Verdict = 'ack' | 'retry';
 const BLOCK_MS = 1_000;
 const READ_COUNT = 64;
 const EXPIRE_EVERY_MS = 100;
+const PRUNE_EVERY_MS = 60_000;
+/** A consumer with nothing pending and idle this long is a process long gone: it leaves the groups. */
+const PRUNE_IDLE_MS = 10 * 60_000;
 
 /**
  * One bot agent process: consumes the bot's inbox (user messages, failed-transfer notices, group transfers) and its
@@ -87,6 +90,7 @@ export class RedisBotAgent {
     agent.#every(settings.heartbeatMs, () => agent.#heartbeat());
     agent.#every(Math.max(100, Math.floor(settings.claimIdleMs / 2)), () => agent.#claim());
     agent.#every(EXPIRE_EVERY_MS, () => agent.#expireTransfers());
+    agent.#every(PRUNE_EVERY_MS, () => agent.pruneConsumers(PRUNE_IDLE_MS));
     return agent;
   }
 
@@ -106,6 +110,7 @@ export class RedisBotAgent {
     const deadline = Date.now() + 5_000;
     while (this.#inFlight.size > 0 && Date.now() < deadline) await sleep(20);
     await this.#transport.registry.remove(this.consumer).catch(() => undefined);
+    await this.#leaveGroups().catch(() => undefined);
     this.#reader.disconnect();
   }
 
@@ -117,14 +122,19 @@ export class RedisBotAgent {
     return [keys.inbox(this.botId), ...(connected ? this.#skills.map((s) => keys.skill(s)) : [])];
   }
 
-  async #createGroups(): Promise<void> {
+  #allStreams(): string[] {
     const keys = this.#transport.keys;
-    for (const stream of [keys.inbox(this.botId), ...this.#skills.map((s) => keys.skill(s))]) {
+    return [keys.inbox(this.botId), ...this.#skills.map((s) => keys.skill(s))];
+  }
+
+  async #createGroups(): Promise<void> {
+    for (const stream of this.#allStreams()) {
       try {
         await this.#redis.xgroup('CREATE', stream, CONSUMER_GROUP, '0', 'MKSTREAM');
       } catch (error) {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
+      await this.#redis.xgroup('CREATECONSUMER', stream, CONSUMER_GROUP, this.consumer);
     }
   }
 
@@ -314,6 +324,27 @@ export class RedisBotAgent {
       pid: process.pid,
       host: hostname(),
     });
+  }
+
+  /** Leaves the consumer groups, unless entries are still pending with this consumer (a replica claims them first). */
+  async #leaveGroups(): Promise<void> {
+    for (const stream of this.#allStreams()) {
+      const pending = (await this.#redis.xpending(stream, CONSUMER_GROUP, '-', '+', 1, this.consumer)) as unknown[];
+      if (pending.length === 0) await this.#redis.xgroup('DELCONSUMER', stream, CONSUMER_GROUP, this.consumer);
+    }
+  }
+
+  /** Consumers of processes that died (SIGKILL) stay in the groups; once they have nothing pending they are removed. */
+  async pruneConsumers(idleMs: number): Promise<void> {
+    for (const stream of this.#allStreams()) {
+      const consumers = (await this.#redis.xinfo('CONSUMERS', stream, CONSUMER_GROUP)) as (string | number)[][];
+      for (const fields of consumers) {
+        const info = Object.fromEntries(fields.reduce<[string, string | number][]>((pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [String(v), all[i + 1] as string | number]] : pairs), []));
+        if (Number(info['pending']) === 0 && Number(info['idle']) > idleMs && info['name'] !== this.consumer) {
+          await this.#redis.xgroup('DELCONSUMER', stream, CONSUMER_GROUP, String(info['name']));
+        }
+      }
+    }
   }
 
   async #expireTransfers(): Promise<void> {

@@ -35,6 +35,8 @@ export interface RedisStreamsTransportOptions {
   readonly sendTimeoutMs?: number;
   /** Events kept per conversation stream (approximately). Default 1 000. */
   readonly maxEventsPerConversation?: number;
+  /** A conversation's event stream is deleted after this many seconds without events. Default 604 800 (7 days). */
+  readonly eventsTtlSeconds?: number;
   readonly connectTimeoutMs?: number;
   readonly logger?: Logger;
 }
@@ -79,7 +81,7 @@ export class RedisStreamsTransport implements TransferTransport {
     this.settings = settings;
     this.logger = options.logger ?? silentLogger;
     this.registry = new AgentRegistry(redis, this.keys.agents);
-    this.events = new ConversationEvents(redis, this.keys, options.maxEventsPerConversation ?? 1_000);
+    this.events = new ConversationEvents(redis, this.keys, { maxLength: options.maxEventsPerConversation ?? 1_000, ttlSeconds: options.eventsTtlSeconds ?? 604_800 });
     this.#follower = new EventFollower(subscriber, this.events, this.keys);
   }
 

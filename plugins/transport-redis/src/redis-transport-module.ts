@@ -26,7 +26,7 @@ export class RedisTransportModule {
   }
 }
 
-const NUMERIC = ['transferTimeoutMs', 'claimIdleMs', 'heartbeatMs', 'sendTimeoutMs', 'maxEventsPerConversation', 'connectTimeoutMs'] as const;
+const NUMERIC = ['transferTimeoutMs', 'claimIdleMs', 'heartbeatMs', 'sendTimeoutMs', 'maxEventsPerConversation', 'eventsTtlSeconds', 'connectTimeoutMs'] as const;
 const KNOWN = ['url', 'keyPrefix', ...NUMERIC] as const;
 
 /** Checks untyped configuration (from a file or the command line) and names the bad field and value. */

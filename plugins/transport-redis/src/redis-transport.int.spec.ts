@@ -104,6 +104,20 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     await expect.poll(() => transport.redis.xlen(inbox)).toBe(0);
   });
 
+  it('a stopped agent leaves the consumer groups; consumers of dead processes with nothing pending are pruned', async () => {
+    const transport = front.transport as RedisStreamsTransport;
+    const stream = transport.keys.skill('tech');
+    const names = async (): Promise<string[]> => ((await transport.redis.xinfo('CONSUMERS', stream, 'bottango')) as unknown[][]).map((fields) => String(fields[1]));
+    const tech = await agentFor('tech');
+    expect(await names()).toContain(tech.consumer);
+    // A process that died: its consumer stays in the group with nothing pending.
+    await transport.redis.xreadgroup('GROUP', 'bottango', 'tech@dead-host:1:abc', 'COUNT', 1, 'STREAMS', stream, '>');
+    await tech.pruneConsumers(0);
+    expect(await names()).toEqual([tech.consumer]);
+    await tech.stop();
+    expect(await names()).toEqual([]);
+  });
+
   it('refuses to run bots in other processes on a memory state store', async () => {
     const { bots } = await loadBotDirectory(BOTS);
     await expect(createRuntime({ bots, localBots: [], transport: (await server).url, modules: [NaturalMatcherModule.fromOptions({})] })).rejects.toMatchObject({
