@@ -6,9 +6,8 @@ export {
   type ConversationEventListener,
   type StartConversationOptions,
   type GroupRoute,
-  type ConversationStep,
-  type MessageStepResult,
 } from './runtime.js';
+export type { ConversationStep, MessageStepResult } from './conversation-step.js';
 export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';

@@ -26,10 +26,12 @@ import {
   type TransferTransport,
 } from '@bottango/core';
 import type { AgentDirectory, AgentStatus } from './agent-directory.js';
-import { BotContextImpl, type ScriptTurn } from './bot-context-impl.js';
+import { BotContextImpl } from './bot-context-impl.js';
 import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.js';
 import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport, type GroupClassifier } from './group-routing.js';
+import type { ConversationStep, MessageStepResult } from './conversation-step.js';
 import { SerialQueue } from './serial-queue.js';
+import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;
 
@@ -60,44 +62,6 @@ export interface RuntimeParts {
 
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
 const MAX_STEPS_PER_TURN = 50;
-
-interface Turn extends ScriptTurn {
-  state: ConversationState;
-  currentUserMessage: string;
-  /** Messages the platform injects after this one, as if the user typed them. */
-  readonly injected: string[];
-  /** The conversation left this bot during the turn. */
-  transferred: boolean;
-  steps: number;
-  /** Bots that held the conversation during this user turn (transfers may not go back to one). */
-  readonly hops: readonly string[];
-  /** A receiver's events, held until its transfer stands; undefined for a user's turn (events go out at once). */
-  readonly held: ConversationEvent[] | undefined;
-  /** Every event of this step, in order (numbered from `firstEvent` when the step is stored). */
-  readonly events: ConversationEvent[];
-  readonly firstEvent: number;
-  /** Store the step's events with the state (steps a transport runs, so they can be published again after a crash). */
-  readonly outbox: boolean;
-}
-
-/** One step a transport ran for a conversation: what was stored and the events it caused, numbered from `firstEvent`. */
-export interface ConversationStep {
-  readonly state: ConversationState;
-  readonly events: readonly ConversationEvent[];
-  readonly firstEvent: number;
-  /** The outbox of the state the step started from: the previous step's events, to publish first if they are not yet. */
-  readonly before?: ConversationState['outbox'];
-}
-
-/** What became of a user message a transport delivered (`applyMessage`). */
-export type MessageStepResult =
-  | ({ readonly kind: 'applied' } & ConversationStep)
-  /** Applied before (a redelivery): `state.outbox` holds the events of the last step. */
-  | { readonly kind: 'duplicate'; readonly state: ConversationState }
-  /** Another bot holds the conversation now: the message belongs in its inbox. */
-  | { readonly kind: 'not-owner'; readonly state: ConversationState }
-  /** An earlier message, or a transfer in flight, must settle first: deliver it again later. */
-  | { readonly kind: 'wait'; readonly reason: string };
 
 /**
  * A running set of bots. `send` handles one user message and resolves with every event it caused,
@@ -828,43 +792,10 @@ export interface GroupRoute extends GroupCandidate {
   readonly bot: CompiledBot;
 }
 
-function newTurn(state: ConversationState, text: string, hops: readonly string[], step: { events: ConversationEvent[]; held?: ConversationEvent[]; outbox: boolean }): Turn {
-  return {
-    state,
-    currentUserMessage: text,
-    requestVariables: new Map(),
-    triggerNext: undefined,
-    injected: [],
-    transferred: false,
-    steps: 0,
-    hops,
-    held: step.held,
-    events: step.events,
-    firstEvent: (state.eventCount ?? 0) + 1,
-    outbox: step.outbox,
-  };
-}
-
 /** Fallbacks in a row before the auto-escalation dialog starts (spec: "recommended 3"). */
 const DEFAULT_AUTO_ESCALATION_AFTER = 3;
-
-function top(state: ConversationState): DialogFrame | undefined {
-  return state.dialogStack[state.dialogStack.length - 1];
-}
-
-function replaceTop(state: ConversationState, frame: DialogFrame): void {
-  state.dialogStack[state.dialogStack.length - 1] = frame;
-}
 
 function triggerOf(match: Extract<StarterMatch, { kind: 'pattern' | 'intent' }>): DialogTrigger {
   return match.kind === 'pattern' ? { by: 'pattern', pattern: match.pattern } : { by: 'intent', intentId: match.intentId, score: match.score, band: match.band };
 }
 
-/** The last message the user typed (not one the platform injected). */
-function lastUserMessage(state: ConversationState): string | undefined {
-  for (let i = state.transcript.length - 1; i >= 0; i--) {
-    const entry = state.transcript[i];
-    if (entry?.from === 'user' && !entry.system && entry.text.trim()) return entry.text;
-  }
-  return undefined;
-}
