@@ -32,11 +32,17 @@ export class ConversationEvents {
     this.#ttlSeconds = limits.ttlSeconds;
   }
 
-  /** Publishes events numbered from `first`, then, with `settledSeq`, the settled mark after the last of them. */
-  async publish(conversationId: string, first: number, events: readonly ConversationEvent[], settledSeq?: number): Promise<void> {
+  /**
+   * Publishes runs of events, each numbered from its `first` (oldest run first; one round trip), then, with
+   * `settledSeq`, the settled mark after the last event.
+   */
+  async publish(conversationId: string, runs: readonly { readonly first: number; readonly events: readonly ConversationEvent[] }[], settledSeq?: number): Promise<void> {
     const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds];
-    events.forEach((event, i) => args.push(`${first + i}-0`, 'event', JSON.stringify(event)));
-    const last = first + events.length - 1;
+    let last = 0;
+    for (const { first, events } of runs) {
+      events.forEach((event, i) => args.push(`${first + i}-0`, 'event', JSON.stringify(event)));
+      last = Math.max(last, first + events.length - 1);
+    }
     if (settledSeq !== undefined && last >= 1) args.push(`${last}-1`, 'settled', settledSeq);
     if (args.length === 2) return;
     await this.#redis.bottangoPublishEvents(this.#keys.events(conversationId), this.#keys.eventsChannel(conversationId), ...args);

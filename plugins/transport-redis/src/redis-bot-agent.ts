@@ -301,13 +301,12 @@ export class RedisBotAgent {
   // ---- events ----
 
   async #publish(step: ConversationStep): Promise<void> {
-    const events = this.#transport.events;
-    if (step.before) await events.publish(step.state.id, step.before.first, step.before.events);
-    await events.publish(step.state.id, step.firstEvent, step.events, settledSeq(step.state));
+    const runs = [...(step.before ? [step.before] : []), { first: step.firstEvent, events: step.events }];
+    await this.#transport.events.publish(step.state.id, runs, settledSeq(step.state));
   }
 
   async #republish(state: ConversationState): Promise<void> {
-    if (state.outbox) await this.#transport.events.publish(state.id, state.outbox.first, state.outbox.events, settledSeq(state));
+    if (state.outbox) await this.#transport.events.publish(state.id, [state.outbox], settledSeq(state));
   }
 
   // ---- housekeeping ----
