@@ -60,6 +60,9 @@ export interface RuntimeParts {
   readonly onClose: () => Promise<void>;
 }
 
+/** Conversations whose owner a front remembers (the least recently used is forgotten first). */
+const MAX_REMEMBERED_OWNERS = 10_000;
+
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
 const MAX_STEPS_PER_TURN = 50;
 
@@ -77,6 +80,8 @@ export class BottangoRuntime implements TransferReceiver {
   readonly #senders = new Map<string, Turn>();
   /** Transfers the sender gave up on (timeout): their receiver must not take the conversation. */
   readonly #abandoned = new Set<string>();
+  /** A front's last known owner of each conversation it sent to (bounded). */
+  readonly #remoteOwners = new Map<string, string>();
   #closed = false;
 
   constructor(parts: RuntimeParts) {
@@ -142,6 +147,7 @@ export class BottangoRuntime implements TransferReceiver {
       turns: 0,
     };
     state.version = await this.#parts.states.save(state);
+    if (this.#parts.localBots?.size === 0) this.#rememberOwner(id, options.botId);
     return id;
   }
 
@@ -156,10 +162,13 @@ export class BottangoRuntime implements TransferReceiver {
   async send(conversationId: string, text: string): Promise<ConversationEvent[]> {
     this.#assertOpen();
     const transport = this.#parts.transport;
-    if (this.#parts.localBots && transport.sendMessage) {
-      const state = await this.#load(conversationId);
-      if (!this.#parts.localBots.has(state.ownerBotId)) {
-        const events = await transport.sendMessage(conversationId, state.ownerBotId, text);
+    const localBots = this.#parts.localBots;
+    if (localBots && transport.sendMessage) {
+      // A front (no local bot) remembers owners; a stale one costs the owner's process a forward, nothing else.
+      const owner = (localBots.size === 0 ? this.#remoteOwners.get(conversationId) : undefined) ?? (await this.#load(conversationId)).ownerBotId;
+      if (!localBots.has(owner)) {
+        const events = await transport.sendMessage(conversationId, owner, text);
+        if (localBots.size === 0) this.#rememberOwner(conversationId, events.findLast((e) => e.type === 'transfer')?.toBotId ?? owner);
         for (const event of events) this.#emit(event);
         return events;
       }
@@ -749,6 +758,12 @@ export class BottangoRuntime implements TransferReceiver {
     state.transcript.push(entry);
     const excess = state.transcript.length - this.#parts.transcriptLimit;
     if (excess > 0) state.transcript.splice(0, excess);
+  }
+
+  #rememberOwner(conversationId: string, botId: string): void {
+    this.#remoteOwners.delete(conversationId);
+    this.#remoteOwners.set(conversationId, botId);
+    if (this.#remoteOwners.size > MAX_REMEMBERED_OWNERS) this.#remoteOwners.delete(this.#remoteOwners.keys().next().value as string);
   }
 
   /** Stores the step's state on the version it was loaded with (compare-and-set), with its events numbered. */

@@ -49,7 +49,9 @@ export async function connectRedis<R extends Redis>(
     connectTimeout,
     commandTimeout,
     autoResendUnfulfilledCommands: false,
-    ...(mode.waitWhileDisconnected ? { maxRetriesPerRequest: null, enableAutoPipelining: true } : { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
+    // Commands issued in the same tick go out in one write.
+    enableAutoPipelining: true,
+    ...(mode.waitWhileDisconnected ? { maxRetriesPerRequest: null } : { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
   });
   defineScripts(redis);

@@ -5,21 +5,52 @@ import type { StreamKeys } from './keys.js';
 
 /** How often a front reads the stream even without a nudge (a nudge published while it was reconnecting is lost). */
 const POLL_MS = 250;
+/** A channel stays subscribed this long after its last follower left (the next message of the conversation is likely). */
+const LINGER_MS = 30_000;
+
+interface Channel {
+  readonly wakers: Set<() => void>;
+  readonly subscribed: Promise<unknown>;
+  idle?: NodeJS.Timeout;
+}
 
 /** Lets a front wait for a conversation's events: nudged through pub/sub, reading the stream itself. */
 export class EventFollower {
   readonly #subscriber: Redis;
   readonly #events: ConversationEvents;
   readonly #keys: StreamKeys;
-  readonly #wakers = new Map<string, Set<() => void>>();
+  readonly #channels = new Map<string, Channel>();
 
   constructor(subscriber: Redis, events: ConversationEvents, keys: StreamKeys) {
     this.#subscriber = subscriber;
     this.#events = events;
     this.#keys = keys;
     subscriber.on('message', (channel: string) => {
-      for (const wake of this.#wakers.get(channel) ?? []) wake();
+      for (const wake of this.#channels.get(channel)?.wakers ?? []) wake();
     });
+  }
+
+  async #join(name: string, waker: () => void): Promise<Channel> {
+    let channel = this.#channels.get(name);
+    if (!channel) {
+      channel = { wakers: new Set(), subscribed: this.#subscriber.subscribe(name) };
+      this.#channels.set(name, channel);
+    }
+    clearTimeout(channel.idle);
+    channel.wakers.add(waker);
+    await channel.subscribed;
+    return channel;
+  }
+
+  #leave(name: string, channel: Channel, waker: () => void): void {
+    channel.wakers.delete(waker);
+    if (channel.wakers.size > 0) return;
+    channel.idle = setTimeout(() => {
+      if (channel.wakers.size > 0 || this.#channels.get(name) !== channel) return;
+      this.#channels.delete(name);
+      this.#subscriber.unsubscribe(name).catch(() => undefined);
+    }, LINGER_MS);
+    channel.idle.unref();
   }
 
   /**
@@ -27,26 +58,27 @@ export class EventFollower {
    * `timeoutMs` without that.
    */
   async follow(conversationId: string, fromId: string, onEntry: (entry: EventEntry) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const channel = this.#keys.eventsChannel(conversationId);
+    const name = this.#keys.eventsChannel(conversationId);
+    // A nudge that comes while the stream is being read must not be lost: it is noted and the stream read again.
+    let nudged = false;
     let wake: () => void = () => undefined;
-    const waker = (): void => wake();
-    let wakers = this.#wakers.get(channel);
-    if (!wakers) {
-      wakers = new Set();
-      this.#wakers.set(channel, wakers);
-      await this.#subscriber.subscribe(channel);
-    }
-    wakers.add(waker);
+    const waker = (): void => {
+      nudged = true;
+      wake();
+    };
+    const channel = await this.#join(name, waker);
     signal?.addEventListener('abort', waker);
     const deadline = Date.now() + timeoutMs;
     let last = fromId;
     try {
       for (;;) {
+        nudged = false;
         for (const entry of await this.#events.after(conversationId, last)) {
           last = entry.id;
           if (onEntry(entry)) return;
         }
         if (signal?.aborted) return;
+        if (nudged) continue;
         const left = deadline - Date.now();
         if (left <= 0) {
           throw new BottangoError(BottangoErrorCode.TransferFailed, `conversation "${conversationId}" did not settle within ${timeoutMs} ms (is a bot agent for its bot running?)`, {
@@ -60,14 +92,11 @@ export class EventFollower {
             resolve();
           };
         });
+        wake = () => undefined;
       }
     } finally {
       signal?.removeEventListener('abort', waker);
-      wakers.delete(waker);
-      if (wakers.size === 0) {
-        this.#wakers.delete(channel);
-        await this.#subscriber.unsubscribe(channel).catch(() => undefined);
-      }
+      this.#leave(name, channel, waker);
     }
   }
 

@@ -3,12 +3,16 @@
 /**
  * Sends a user message: the next sequence number of the conversation and the inbox entry, together (a number taken
  * but never sent would leave every later message waiting for it).
- * KEYS: seq counter, inbox stream. ARGV: conversation id, text. Returns the sequence number.
+ * KEYS: seq counter, inbox stream, events stream. ARGV: conversation id, text.
+ * Returns the sequence number and the ID of the newest event before the message (the front reads from there).
  */
 export const SEND_MESSAGE = `
+local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], '*', 'kind', 'message', 'conversation', ARGV[1], 'seq', seq, 'text', ARGV[2])
-return seq
+local from = '0-0'
+if newest[1] then from = newest[1][1] end
+return {seq, from}
 `;
 
 /**

@@ -221,8 +221,9 @@ export class RedisBotAgent {
     return 'ack';
   }
 
+  /** Acknowledged and deleted (pipelined, not a transaction: an entry acknowledged but not deleted is only garbage). */
   async #ack(stream: string, id: string): Promise<void> {
-    await this.#redis.multi().xack(stream, CONSUMER_GROUP, id).xdel(stream, id).exec();
+    await Promise.all([this.#redis.xack(stream, CONSUMER_GROUP, id), this.#redis.xdel(stream, id)]);
   }
 
   // ---- one entry ----

@@ -48,7 +48,7 @@ export interface ResolvedTransportSettings {
   readonly sendTimeoutMs: number;
 }
 
-type SendingRedis = Redis & { bottangoSendMessage(seqKey: string, inbox: string, conversationId: string, text: string): Promise<number> };
+type SendingRedis = Redis & { bottangoSendMessage(seqKey: string, inbox: string, events: string, conversationId: string, text: string): Promise<[number, string]> };
 
 /**
  * Transfers and user messages between bot agents in separate processes over Redis Streams with consumer groups.
@@ -72,7 +72,7 @@ export class RedisStreamsTransport implements TransferTransport {
   #closed = false;
 
   private constructor(redis: Redis, subscriber: Redis, options: RedisStreamsTransportOptions, settings: ResolvedTransportSettings) {
-    redis.defineCommand('bottangoSendMessage', { numberOfKeys: 2, lua: SEND_MESSAGE });
+    redis.defineCommand('bottangoSendMessage', { numberOfKeys: 3, lua: SEND_MESSAGE });
     this.#redis = redis as SendingRedis;
     this.#subscriber = subscriber;
     this.#connections = [redis, subscriber];
@@ -171,8 +171,8 @@ export class RedisStreamsTransport implements TransferTransport {
   }
 
   async #send(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
-    const from = await this.events.lastId(conversationId);
-    const seq = await this.#redis.bottangoSendMessage(this.keys.messageSeq(conversationId), this.keys.inbox(ownerBotId), conversationId, text);
+    const keys = this.keys;
+    const [seq, from] = await this.#redis.bottangoSendMessage(keys.messageSeq(conversationId), keys.inbox(ownerBotId), keys.events(conversationId), conversationId, text);
     return this.#follower.untilSettled(conversationId, from, seq, this.settings.sendTimeoutMs);
   }
 
