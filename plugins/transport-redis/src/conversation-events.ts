@@ -3,20 +3,28 @@ import type { ConversationEvent } from '@bottango/core';
 import type { StreamKeys } from './keys.js';
 import { PUBLISH_EVENTS } from './lua.js';
 
-/** One entry of a conversation's event stream: an event, or the mark that the conversation settled. */
+/** One entry of a conversation's event stream: the events of one stored step. */
 export interface EventEntry {
-  /** Stream ID: `n-0` for event number n, `n-1` for "settled after event n". Fronts resume from it. */
+  /** Stream ID `n-0`, n the number of the step's last event (numbers come from the conversation state). */
   readonly id: string;
-  readonly event?: ConversationEvent;
-  /** Set on a settled mark: the last user message applied (no transfer in flight). */
+  /** Number of the step's first event. */
+  readonly first: number;
+  readonly events: readonly ConversationEvent[];
+  /** Set when the step left the conversation settled (no transfer in flight): the last user message applied. */
   readonly settled?: number;
+}
+
+/** Events numbered from `first`, as a step stored them. */
+export interface EventRun {
+  readonly first: number;
+  readonly events: readonly ConversationEvent[];
 }
 
 type PublishingRedis = Redis & { bottangoPublishEvents(stream: string, channel: string, ...args: (string | number)[]): Promise<number> };
 
 /**
- * Each conversation's events as a Redis stream numbered by the conversation state, so a step published twice
- * (after a crash) adds nothing, and a front can read from any point.
+ * Each conversation's events as a Redis stream, one entry per step, numbered by the conversation state: a step
+ * published twice (after a crash) adds nothing, and a front can read from any point.
  */
 export class ConversationEvents {
   readonly #redis: PublishingRedis;
@@ -32,20 +40,22 @@ export class ConversationEvents {
     this.#ttlSeconds = limits.ttlSeconds;
   }
 
-  /**
-   * Publishes runs of events, each numbered from its `first` (oldest run first; one round trip), then, with
-   * `settledSeq`, the settled mark after the last event.
-   */
-  async publish(conversationId: string, runs: readonly { readonly first: number; readonly events: readonly ConversationEvent[] }[], settledSeq?: number): Promise<void> {
+  /** Publishes steps (oldest first, one round trip); with `settledSeq`, the last one settles the conversation. */
+  async publish(conversationId: string, runs: readonly EventRun[], settledSeq?: number): Promise<void> {
     const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds];
-    let last = 0;
-    for (const { first, events } of runs) {
-      events.forEach((event, i) => args.push(`${first + i}-0`, 'event', JSON.stringify(event)));
-      last = Math.max(last, first + events.length - 1);
-    }
-    if (settledSeq !== undefined && last >= 1) args.push(`${last}-1`, 'settled', settledSeq);
-    if (args.length === 2) return;
+    const nonEmpty = runs.filter((run) => run.events.length > 0);
+    nonEmpty.forEach(({ first, events }, i) => {
+      const settled = i === nonEmpty.length - 1 && settledSeq !== undefined ? settledSeq : '';
+      args.push(`${first + events.length - 1}-0`, first, JSON.stringify(events), settled);
+    });
+    if (nonEmpty.length === 0) return;
     await this.#redis.bottangoPublishEvents(this.#keys.events(conversationId), this.#keys.eventsChannel(conversationId), ...args);
+  }
+
+  /** Entries after `id` (exclusive), oldest first. */
+  async after(conversationId: string, id: string, count = 200): Promise<EventEntry[]> {
+    const entries = await this.#redis.xrange(this.#keys.events(conversationId), `(${id}`, '+', 'COUNT', count);
+    return entries.map(([entryId, fields]) => toEntry(entryId, fields));
   }
 
   /** ID of the newest entry, or `0-0`. */
@@ -53,18 +63,15 @@ export class ConversationEvents {
     const [newest] = await this.#redis.xrevrange(this.#keys.events(conversationId), '+', '-', 'COUNT', 1);
     return newest?.[0] ?? '0-0';
   }
-
-  /** Entries after `id` (exclusive), oldest first. */
-  async after(conversationId: string, id: string, count = 500): Promise<EventEntry[]> {
-    const entries = await this.#redis.xrange(this.#keys.events(conversationId), `(${id}`, '+', 'COUNT', count);
-    return entries.map(([entryId, fields]) => toEntry(entryId, fields));
-  }
 }
 
 function toEntry(id: string, fields: readonly string[]): EventEntry {
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'event') return { id, event: JSON.parse(fields[i + 1] as string) as ConversationEvent };
-    if (fields[i] === 'settled') return { id, settled: Number(fields[i + 1]) };
-  }
-  return { id };
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
+  return {
+    id,
+    first: Number(record['first']),
+    events: record['events'] === undefined ? [] : (JSON.parse(record['events']) as ConversationEvent[]),
+    ...(record['settled'] !== undefined ? { settled: Number(record['settled']) } : {}),
+  };
 }

@@ -104,7 +104,7 @@ export class EventFollower {
   async untilSettled(conversationId: string, fromId: string, seq: number, timeoutMs: number): Promise<ConversationEvent[]> {
     const events: ConversationEvent[] = [];
     await this.follow(conversationId, fromId, (entry) => {
-      if (entry.event) events.push(entry.event);
+      events.push(...entry.events);
       return entry.settled !== undefined && entry.settled >= seq;
     }, timeoutMs);
     return events;

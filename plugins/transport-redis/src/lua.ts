@@ -16,15 +16,21 @@ return {seq, from}
 `;
 
 /**
- * Publishes numbered events: entries whose ID is not above the stream's last are already there (a step published
- * again after a crash) and are skipped, so every event is in the stream once. Then nudges the fronts. The stream
+ * Publishes steps, one entry each: an entry whose ID is not above the stream's last is already there (a step published
+ * again after a crash) and is skipped, so every event is in the stream once. Then nudges the fronts. The stream
  * expires after a quiet `ttl` seconds (the conversation state keeps the transcript).
- * KEYS: events stream, channel. ARGV: max length, ttl, then id, field, value triples. Returns how many were added.
+ * KEYS: events stream, channel. ARGV: max length, ttl, then per step: id, first event number, events JSON, settled
+ * seq ('' for none). Returns how many were added.
  */
 export const PUBLISH_EVENTS = `
 local added = 0
-for i = 3, #ARGV, 3 do
-  local ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2])
+for i = 3, #ARGV, 4 do
+  local ok
+  if ARGV[i + 3] == '' then
+    ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2])
+  else
+    ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2], 'settled', ARGV[i + 3])
+  end
   if ok then added = added + 1 end
 end
 if added > 0 then

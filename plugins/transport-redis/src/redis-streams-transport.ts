@@ -182,6 +182,8 @@ export class RedisStreamsTransport implements TransferTransport {
   }
 
   async followEvents(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void> {
+    // Event n has ID `n-0`; a step's entry carries the ID of its last event, so a resumed read may start mid-step.
+    let seen = afterId === undefined ? undefined : Number(afterId.split('-')[0]);
     let from = afterId ?? (await this.events.lastId(conversationId));
     while (!signal.aborted && !this.#closed) {
       try {
@@ -190,7 +192,11 @@ export class RedisStreamsTransport implements TransferTransport {
           from,
           (entry) => {
             from = entry.id;
-            if (entry.event) onEvent(entry.event, entry.id);
+            entry.events.forEach((event, i) => {
+              const n = entry.first + i;
+              if (seen === undefined || n > seen) onEvent(event, `${n}-0`);
+            });
+            seen = undefined;
             return signal.aborted;
           },
           60_000,

@@ -235,7 +235,7 @@ export class ClusterLoad {
             duplicated += Math.max(extra, applied - c.attempted.length);
             problem('message applied twice', c.id, `appliedSeq ${applied} for ${c.attempted.length} sent, ${extra} extra copies in the transcript`);
           }
-          const started = entries.filter((e) => e.event?.type === 'dialog-started' && e.event.afterTransfer === true).length;
+          const started = entries.flatMap((e) => e.events).filter((e) => e.type === 'dialog-started' && e.afterTransfer === true).length;
           if (started > 1) {
             duplicated += started - 1;
             problem('receiving dialog started twice', c.id, `${started} dialog-started events with afterTransfer`);
