@@ -120,11 +120,11 @@ export class RedisStreamsTransport implements TransferTransport {
     if (!candidates.some((a) => a.accepting)) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `every live bot agent holding ${target} refuses new conversations` };
     const deadline = Date.now() + this.settings.transferTimeoutMs;
     const stream = request.toBotId !== undefined ? this.keys.inbox(request.toBotId) : this.keys.skill(request.skill);
-    await this.#redis
-      .multi()
-      .zadd(this.keys.deadlines, deadline, deadlineMember(request))
-      .xadd(stream, '*', 'kind', 'transfer', 'request', JSON.stringify(request))
-      .exec();
+    // Pipelined, deadline first: a process that dies between the two leaves a deadline, so the transfer fails late.
+    await Promise.all([
+      this.#redis.zadd(this.keys.deadlines, deadline, deadlineMember(request)),
+      this.#redis.xadd(stream, '*', 'kind', 'transfer', 'request', JSON.stringify(request)),
+    ]);
     return { kind: 'submitted', deadline };
   }
 
