@@ -17,4 +17,4 @@ export type MessageStepResult =
   /** Another bot holds the conversation now: the message belongs in its inbox. */
   | { readonly kind: 'not-owner'; readonly state: ConversationState }
   /** An earlier message, or a transfer in flight, must settle first: deliver it again later. */
-  | { readonly kind: 'wait'; readonly reason: string };
+  | { readonly kind: 'wait'; readonly reason: string; readonly state: ConversationState };

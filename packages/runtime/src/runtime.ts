@@ -186,8 +186,8 @@ export class BottangoRuntime implements TransferReceiver {
       const state = await this.#load(conversationId);
       const applied = state.appliedSeq ?? 0;
       if (seq <= applied) return { kind: 'duplicate', state };
-      if (seq > applied + 1) return { kind: 'wait', reason: `message ${applied + 1} of conversation "${conversationId}" is not applied yet (this is ${seq})` };
-      if (state.transferring) return { kind: 'wait', reason: `transfer ${state.transferring.transferId} to skill "${state.transferring.skill}" is in flight` };
+      if (seq > applied + 1) return { kind: 'wait', reason: `message ${applied + 1} of conversation "${conversationId}" is not applied yet (this is ${seq})`, state };
+      if (state.transferring) return { kind: 'wait', reason: `transfer ${state.transferring.transferId} to skill "${state.transferring.skill}" is in flight`, state };
       if (state.ownerBotId !== botId) return { kind: 'not-owner', state };
       state.appliedSeq = seq;
       const before = state.outbox;

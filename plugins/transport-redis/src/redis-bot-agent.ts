@@ -289,6 +289,8 @@ export class RedisBotAgent {
         await this.#transport.forwardMessage(result.state.ownerBotId, entry.conversationId, entry.seq, entry.text);
         return 'ack';
       case 'wait':
+        // Whatever it waits for settles by its deadline, even if the deadline entry was lost (Redis without persistence).
+        await this.#transport.ensureDeadline(result.state);
         return 'retry';
     }
   }
