@@ -20,7 +20,14 @@ export interface EventRun {
   readonly events: readonly ConversationEvent[];
 }
 
-type PublishingRedis = Redis & { bottangoPublishEvents(stream: string, channel: string, ...args: (string | number)[]): Promise<number> };
+type PublishingRedis = Redis & { bottangoPublishEvents(stream: string, channel: string, input: string, ...args: (string | number)[]): Promise<number> };
+
+/** A stream entry to acknowledge (and delete) in the same call as the events it caused. */
+export interface InputEntry {
+  readonly stream: string;
+  readonly group: string;
+  readonly id: string;
+}
 
 /**
  * Each conversation's events as a Redis stream, one entry per step, numbered by the conversation state: a step
@@ -33,23 +40,27 @@ export class ConversationEvents {
   readonly #ttlSeconds: number;
 
   constructor(redis: Redis, keys: StreamKeys, limits: { readonly maxLength: number; readonly ttlSeconds: number }) {
-    redis.defineCommand('bottangoPublishEvents', { numberOfKeys: 2, lua: PUBLISH_EVENTS });
+    redis.defineCommand('bottangoPublishEvents', { numberOfKeys: 3, lua: PUBLISH_EVENTS });
     this.#redis = redis as PublishingRedis;
     this.#keys = keys;
     this.#maxLength = limits.maxLength;
     this.#ttlSeconds = limits.ttlSeconds;
   }
 
-  /** Publishes steps (oldest first, one round trip); with `settledSeq`, the last one settles the conversation. */
-  async publish(conversationId: string, runs: readonly EventRun[], settledSeq?: number): Promise<void> {
-    const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds];
+  /**
+   * Publishes steps (oldest first, one round trip); with `settledSeq`, the last one settles the conversation. With
+   * `input`, that entry is acknowledged and deleted in the same call.
+   */
+  async publish(conversationId: string, runs: readonly EventRun[], settledSeq?: number, input?: InputEntry): Promise<void> {
+    const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds, input?.group ?? '', input?.id ?? ''];
     const nonEmpty = runs.filter((run) => run.events.length > 0);
     nonEmpty.forEach(({ first, events }, i) => {
       const settled = i === nonEmpty.length - 1 && settledSeq !== undefined ? settledSeq : '';
       args.push(`${first + events.length - 1}-0`, first, JSON.stringify(events), settled);
     });
-    if (nonEmpty.length === 0) return;
-    await this.#redis.bottangoPublishEvents(this.#keys.events(conversationId), this.#keys.eventsChannel(conversationId), ...args);
+    if (nonEmpty.length === 0 && input === undefined) return;
+    const events = this.#keys.events(conversationId);
+    await this.#redis.bottangoPublishEvents(events, this.#keys.eventsChannel(conversationId), input?.stream ?? events, ...args);
   }
 
   /** Entries after `id` (exclusive), oldest first. */

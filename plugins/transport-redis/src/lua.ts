@@ -19,12 +19,14 @@ return {seq, from}
  * Publishes steps, one entry each: an entry whose ID is not above the stream's last is already there (a step published
  * again after a crash) and is skipped, so every event is in the stream once. Then nudges the fronts. The stream
  * expires after a quiet `ttl` seconds (the conversation state keeps the transcript).
- * KEYS: events stream, channel. ARGV: max length, ttl, then per step: id, first event number, events JSON, settled
- * seq ('' for none). Returns how many were added.
+ * With an input entry, acknowledges and deletes it in the same call (the step it caused is stored already).
+ * KEYS: events stream, channel, input stream (or any key when none). ARGV: max length, ttl, consumer group, input
+ * entry ID ('' for none), then per step: id, first event number, events JSON, settled seq ('' for none).
+ * Returns how many were added.
  */
 export const PUBLISH_EVENTS = `
 local added = 0
-for i = 3, #ARGV, 4 do
+for i = 5, #ARGV, 4 do
   local ok
   if ARGV[i + 3] == '' then
     ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2])
@@ -36,6 +38,10 @@ end
 if added > 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   redis.call('PUBLISH', KEYS[2], '1')
+end
+if ARGV[4] ~= '' then
+  redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
+  redis.call('XDEL', KEYS[3], ARGV[4])
 end
 return added
 `;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { BottangoError, BottangoErrorCode, type ConversationState, type Logger } from '@bottango/core';
 import type { BottangoRuntime, ConversationStep } from '@bottango/runtime';
+import type { InputEntry } from './conversation-events.js';
 import { decodeEntry, type StreamEntry } from './entries.js';
 import { CONSUMER_GROUP } from './keys.js';
 import { EXPIRE_TRANSFERS } from './lua.js';
@@ -27,7 +28,8 @@ export interface RedisBotAgentOptions {
 export const CRASH_POINTS = ['message-read', 'message-stored', 'transfer-read', 'transfer-stored'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
-type Verdict = 'ack' | 'retry';
+/** `done`: acknowledged already (with the events it caused); `ack`: acknowledge it; `retry`: later. */
+type Verdict = 'done' | 'ack' | 'retry';
 
 const BLOCK_MS = 1_000;
 const READ_COUNT = 64;
@@ -199,6 +201,10 @@ export class RedisBotAgent {
       } catch (error) {
         verdict = this.#onFailure(stream, id, error);
       }
+      if (verdict === 'done') {
+        this.handled++;
+        return;
+      }
       if (verdict === 'ack') {
         await this.#ack(stream, id).catch((error: unknown) => this.#logger.warn(`bot agent ${this.botId}: acknowledging ${stream} ${id} failed (it will be redelivered and recognised)`, { error: String(error) }));
         this.handled++;
@@ -236,34 +242,36 @@ export class RedisBotAgent {
       this.#logger.error(`bot agent ${this.botId}: dropped a malformed entry: ${(error as Error).message}`);
       return 'ack';
     }
+    const input: InputEntry = { stream, group: CONSUMER_GROUP, id };
     switch (entry.kind) {
       case 'message':
-        return this.#message(entry);
+        return this.#message(entry, input);
       case 'failed': {
         const step = await this.#runtime.settleTransfer(entry.conversationId, entry.transferId, { reason: entry.reason, message: entry.message });
-        if (step) await this.#publish(step);
-        return 'ack';
+        if (!step) return 'ack';
+        return this.#publish(step, input);
       }
       case 'transfer': {
         this.#maybeCrash('transfer-read');
         const { outcome, step } = await this.#runtime.acceptTransfer(entry.request, this.botId);
-        if (outcome.kind === 'accepted') {
+        if (outcome.kind === 'accepted' && step) {
           this.#maybeCrash('transfer-stored');
-          if (step) await this.#publish(step);
+          const verdict = await this.#publish(step, input);
           await this.#transport.clearDeadline(entry.request);
-        } else if (outcome.kind === 'failed') {
-          await this.#transport.reportFailure(entry.request, outcome);
-        } else if (outcome.kind === 'stale') {
+          return verdict;
+        }
+        if (outcome.kind === 'failed') await this.#transport.reportFailure(entry.request, outcome);
+        if (outcome.kind === 'stale') {
           // Perhaps taken already by a replica that died before publishing what it did.
           const state = await this.#runtime.getConversation(entry.request.conversationId);
-          if (state) await this.#republish(state);
+          if (state) return this.#republish(state, input);
         }
         return 'ack';
       }
     }
   }
 
-  async #message(entry: Extract<StreamEntry, { kind: 'message' }>): Promise<Verdict> {
+  async #message(entry: Extract<StreamEntry, { kind: 'message' }>, input: InputEntry): Promise<Verdict> {
     this.#maybeCrash('message-read');
     let result;
     try {
@@ -278,13 +286,11 @@ export class RedisBotAgent {
     switch (result.kind) {
       case 'applied':
         this.#maybeCrash('message-stored');
-        await this.#publish(result);
-        return 'ack';
+        return this.#publish(result, input);
       case 'duplicate':
         // Applied before, but this process (or a dead one) may have stopped before submitting or publishing.
         await this.#transport.ensureDeadline(result.state);
-        await this.#republish(result.state);
-        return 'ack';
+        return this.#republish(result.state, input);
       case 'not-owner':
         await this.#transport.forwardMessage(result.state.ownerBotId, entry.conversationId, entry.seq, entry.text);
         return 'ack';
@@ -303,13 +309,17 @@ export class RedisBotAgent {
 
   // ---- events ----
 
-  async #publish(step: ConversationStep): Promise<void> {
+  /** Publishes a stored step's events (its predecessor's first, if still unpublished) and acknowledges its input. */
+  async #publish(step: ConversationStep, input: InputEntry): Promise<Verdict> {
     const runs = [...(step.before ? [step.before] : []), { first: step.firstEvent, events: step.events }];
-    await this.#transport.events.publish(step.state.id, runs, settledSeq(step.state));
+    await this.#transport.events.publish(step.state.id, runs, settledSeq(step.state), input);
+    return 'done';
   }
 
-  async #republish(state: ConversationState): Promise<void> {
-    if (state.outbox) await this.#transport.events.publish(state.id, [state.outbox], settledSeq(state));
+  /** Publishes the last stored step again (skipped where already there) and acknowledges the input. */
+  async #republish(state: ConversationState, input: InputEntry): Promise<Verdict> {
+    await this.#transport.events.publish(state.id, state.outbox ? [state.outbox] : [], settledSeq(state), input);
+    return 'done';
   }
 
   // ---- housekeeping ----
