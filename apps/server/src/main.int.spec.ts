@@ -35,8 +35,8 @@ afterEach(() => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BOTTANGO_API_KEYS: '', ...env } });
   children.push(child);
   const result: Run = {
     child,
@@ -64,9 +64,10 @@ describe('bottango-server (a real process)', () => {
     const server = run(['--bots', bots, '--port', '0']);
     const url = await listening(server);
     expect(server.stdout.trim().split('\n')).toHaveLength(1);
-    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', bots: ['billing', 'concierge', 'human-desk', 'tech'] });
-    const started = (await (await fetch(`${url}/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"botId":"concierge"}' })).json()) as { conversationId: string };
-    const stream = await fetch(`${url}/conversations/${started.conversationId}/events`);
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    const started = (await (await fetch(`${url}/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"botId":"concierge"}' })).json()) as { conversationId: string; token: string };
+    const stream = await fetch(`${url}/conversations/${started.conversationId}/events?access_token=${started.token}`);
+    expect(stream.status).toBe(200);
     const streamText = stream.text();
 
     server.child.kill('SIGTERM');
@@ -127,12 +128,16 @@ describe('bottango-server (a real process)', () => {
       const redis = backend === 'redis' ? await startTestRedisServer() : undefined;
       try {
         const store = redis ? redis.url : `sqlite:${join(tmp, 'restart.sqlite')}`;
+        let bearer = 'operator-key-1';
         const post = async (url: string, path: string, body: unknown): Promise<Response> =>
-          fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) });
 
-        const first = run(['--bots', bots, '--port', '0', '--store', store]);
+        // An integration with an API key opens the conversation for user "ada"; after the restart (no keys: local
+        // mode) the conversation token alone reaches it: its hash is stored with the state.
+        const first = run(['--bots', bots, '--port', '0', '--store', store], { BOTTANGO_API_KEYS: 'operator-key-1,operator-key-2' });
         const before = await listening(first);
-        const { conversationId } = (await (await post(before, '/conversations', { botId: 'concierge', userId: 'ada' })).json()) as { conversationId: string };
+        const { conversationId, token } = (await (await post(before, '/conversations', { botId: 'concierge', userId: 'ada' })).json()) as { conversationId: string; token: string };
+        bearer = token;
         const asked = (await (await post(before, `/conversations/${conversationId}/messages`, { text: 'I want a refund' })).json()) as { events: { type: string; text?: string }[] };
         expect(asked.events).toContainEqual(expect.objectContaining({ type: 'bot-message', text: 'Which order should be refunded?' }));
         first.child.kill('SIGKILL');
@@ -140,7 +145,7 @@ describe('bottango-server (a real process)', () => {
 
         const second = run(['--bots', bots, '--port', '0', '--store', store]);
         const after = await listening(second);
-        const stored = await fetch(`${after}/conversations/${conversationId}`);
+        const stored = await fetch(`${after}/conversations/${conversationId}`, { headers: { authorization: `Bearer ${token}` } });
         expect(stored.status).toBe(200);
         expect(await stored.json()).toMatchObject({ id: conversationId, userId: 'ada', ownerBotId: 'billing', dialogStack: [{ dialog: 'Refund', awaitingAnswer: true }], turns: 1 });
         const answered = (await (await post(after, `/conversations/${conversationId}/messages`, { text: 'A-1001' })).json()) as { events: { type: string; botId?: string; text?: string }[] };

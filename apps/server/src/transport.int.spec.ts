@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBottangoServer, type BottangoServer } from './server.js';
 
 // The server as the front of bots running elsewhere (here: bot agents on their own runtimes in this process).
+const OPERATOR_KEY = 'transport-test-operator-key';
 const DEMO_BOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../demo/bots');
 let tmp: string;
 let redis: TestRedisServer;
@@ -32,7 +33,7 @@ beforeAll(async () => {
     const runtime = await runtimeFor([botId]);
     agents.push(await RedisBotAgent.start({ runtime, transport: runtime.transport as RedisStreamsTransport, botId }));
   }
-  server = createBottangoServer(await runtimeFor([]));
+  server = createBottangoServer(await runtimeFor([]), { apiKeys: [OPERATOR_KEY] });
   base = (await server.listen(0, '127.0.0.1')).url;
 }, 60_000);
 
@@ -53,7 +54,7 @@ interface SseEvent {
 /** Reads the event stream until `enough` says so, then disconnects. */
 async function readStream(conversationId: string, lastEventId: string | undefined, enough: (events: SseEvent[]) => boolean, opened?: () => Promise<void>): Promise<SseEvent[]> {
   const abort = new AbortController();
-  const res = await fetch(`${base}/conversations/${conversationId}/events`, { signal: abort.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+  const res = await fetch(`${base}/conversations/${conversationId}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${OPERATOR_KEY}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
   expect(res.status).toBe(200);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
@@ -85,7 +86,7 @@ async function readStream(conversationId: string, lastEventId: string | undefine
 }
 
 async function post(path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` }, body: JSON.stringify(body) });
   return res.json();
 }
 

@@ -24,6 +24,7 @@ import {
   type TransferReceiver,
   type TransferRequest,
   type TransferTransport,
+  type JsonValue,
 } from '@bottango/core';
 import type { AgentDirectory, AgentStatus } from './agent-directory.js';
 import { BotContextImpl } from './bot-context-impl.js';
@@ -40,6 +41,8 @@ export interface StartConversationOptions {
   readonly botId: string;
   readonly userId?: string;
   readonly conversationId?: string;
+  /** Stored with the conversation's state (`ConversationState.metadata`) and kept across transfers. */
+  readonly metadata?: Record<string, JsonValue>;
 }
 
 /** Everything the runtime wires together; built by `createRuntime`. */
@@ -145,6 +148,7 @@ export class BottangoRuntime implements TransferReceiver {
       escalationFailures: 0,
       transcript: [],
       turns: 0,
+      ...(options.metadata !== undefined ? { metadata: options.metadata } : {}),
     };
     state.version = await this.#parts.states.save(state);
     if (this.#parts.localBots?.size === 0) this.#rememberOwner(id, options.botId);
@@ -153,6 +157,13 @@ export class BottangoRuntime implements TransferReceiver {
 
   getConversation(conversationId: string): Promise<ConversationState | undefined> {
     return this.#parts.states.load(conversationId);
+  }
+
+  /** Removes the conversation's state (its Context Session Store entries are the caller's to delete). */
+  async deleteConversation(conversationId: string): Promise<void> {
+    this.#assertOpen();
+    await this.#parts.states.delete(conversationId);
+    this.#remoteOwners.delete(conversationId);
   }
 
   /**
@@ -270,6 +281,7 @@ export class BottangoRuntime implements TransferReceiver {
       escalationFailures: 0,
       transcript: previous.transcript,
       turns: previous.turns,
+      ...(previous.metadata !== undefined ? { metadata: previous.metadata } : {}),
       ...(previous.version !== undefined ? { version: previous.version } : {}),
       ...(previous.appliedSeq !== undefined ? { appliedSeq: previous.appliedSeq } : {}),
       ...(previous.eventCount !== undefined ? { eventCount: previous.eventCount } : {}),
