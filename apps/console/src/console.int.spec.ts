@@ -111,6 +111,19 @@ describe('the console in Chromium against bottango-server', () => {
     await page.context().close();
   });
 
+  it('marks a fallback in the timeline when nothing matches', async () => {
+    const page = await openConsole();
+    await say(page, 'xyzzy plugh');
+    const fallback = page.locator('.tl-fallback');
+    await expect.poll(() => fallback.count()).toBe(1);
+    expect(await fallback.textContent()).toBe('Fallback Concierge: nothing matched “xyzzy plugh”');
+    expect(await fallback.locator('.badge').evaluate((el) => getComputedStyle(el).textTransform)).toBe('uppercase');
+    await expect.poll(() => botLines(page, 'concierge').allTextContents()).toEqual([
+      "I'm not sure I follow. I can help with billing (refunds, invoices) or tech support (internet, passwords).",
+    ]);
+    await page.context().close();
+  });
+
   it('shows the Context Session Store entries the concierge wrote for billing (handoff customerName Ada)', async (ctx) => {
     if (!capabilities.contextEndpoint) ctx.skip('the server does not offer GET /conversations/:id/context yet (the new API is not on main)');
     const page = await openConsole();
