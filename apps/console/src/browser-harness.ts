@@ -82,6 +82,8 @@ export interface ConsoleFront {
   readonly servedByServer: boolean;
   /** Cuts every open connection between the browser and the server (the event stream drops). */
   dropConnections(): number;
+  /** While true, every new connection is cut at once (the server looks unreachable to the browser). */
+  refuseConnections(refuse: boolean): void;
   close(): Promise<void>;
 }
 
@@ -112,7 +114,12 @@ export async function startConsoleFront(upstream: string): Promise<ConsoleFront>
     res.on('close', () => forward.destroy());
     req.pipe(forward);
   });
+  let refusing = false;
   server.on('connection', (socket) => {
+    if (refusing) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -121,6 +128,9 @@ export async function startConsoleFront(upstream: string): Promise<ConsoleFront>
   return {
     url: `http://127.0.0.1:${port}`,
     servedByServer,
+    refuseConnections: (refuse) => {
+      refusing = refuse;
+    },
     dropConnections: () => {
       const count = sockets.size;
       for (const socket of sockets) socket.destroy();

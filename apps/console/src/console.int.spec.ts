@@ -279,6 +279,54 @@ describe('the console in Chromium against bottango-server', () => {
     await page.context().close();
   });
 
+  it('resumes the stream from the last event seen: what happened while it was down arrives when it is back (Last-Event-ID, and ?lastEventId= after a manual reconnect)', async (ctx) => {
+    if (!capabilities.conversationTokens) ctx.skip('the server hands out no conversation tokens (the new API is not on main), so this test cannot post as the page');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const opened = page.waitForResponse((r) => r.url().endsWith('/conversations') && r.request().method() === 'POST');
+    await page.goto(front.url);
+    const { conversationId, token } = (await (await opened).json()) as { conversationId: string; token: string };
+    const status = page.locator('.stream-text');
+    await expect.poll(() => status.textContent()).toBe('Event stream: live');
+    // Another client of the same conversation (not through the page) speaks while the page's stream is down.
+    const sendElsewhere = async (text: string) => {
+      const answer = await fetch(`${server.url}/conversations/${conversationId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ text }),
+      });
+      expect(answer.status).toBe(200);
+    };
+    try {
+      await sendElsewhere('hi'); // seen live: the page has an event ID to resume from
+      await expect.poll(() => botLines(page, 'concierge').count()).toBe(1);
+
+      // 1. The browser's own reconnect (Last-Event-ID header).
+      front.refuseConnections(true);
+      front.dropConnections();
+      await expect.poll(() => status.textContent()).toBe('Event stream: reconnecting…');
+      await sendElsewhere('I want a refund');
+      front.refuseConnections(false);
+      await expect.poll(() => botLines(page, 'billing').count(), { timeout: 20_000 }).toBe(2);
+      await expect.poll(() => status.textContent()).toBe('Event stream: live');
+      await expect.poll(() => page.locator('.tl-transfer').count()).toBe(1);
+
+      // 2. A new EventSource from "Reconnect stream" (?lastEventId=).
+      front.refuseConnections(true);
+      front.dropConnections();
+      await expect.poll(() => status.textContent()).toBe('Event stream: reconnecting…');
+      await sendElsewhere('A-1042');
+      await page.getByRole('button', { name: 'Reconnect stream' }).click();
+      front.refuseConnections(false);
+      await expect.poll(() => botLines(page, 'billing').count(), { timeout: 20_000 }).toBe(3);
+      expect(await page.locator('.messages .line.user .text').allTextContents()).toEqual(['hi', 'I want a refund', 'A-1042']);
+      expect(await botLines(page, 'concierge').count()).toBe(2);
+    } finally {
+      front.refuseConnections(false);
+      await context.close();
+    }
+  });
+
   it('shows the server’s errors to the user', async () => {
     const page = await openConsole();
     await page.route('**/conversations/*/messages', (route) =>

@@ -35,6 +35,8 @@ describe('ConsoleApi', () => {
     expect(calls[1]?.body).toEqual({ text: 'hi' });
     expect(api.eventsUrl('c 1', 'tok/en')).toBe('http://srv/conversations/c%201/events?access_token=tok%2Fen');
     expect(api.eventsUrl('c 1', undefined)).toBe('http://srv/conversations/c%201/events');
+    expect(api.eventsUrl('c 1', 'tok', '7')).toBe('http://srv/conversations/c%201/events?access_token=tok&lastEventId=7');
+    expect(api.eventsUrl('c 1', 'tok', '')).toBe('http://srv/conversations/c%201/events?access_token=tok');
   });
 
   it('sends no Authorization header when there is no token or operator key', async () => {

@@ -91,10 +91,17 @@ export class ConsoleApi {
     return this.request('PUT', `/bots/${encodeURIComponent(botId)}/status`, { json: { connected }, bearer: operatorKey });
   }
 
-  /** URL of the conversation's event stream (EventSource cannot send headers, so the token goes in the query). */
-  eventsUrl(conversationId: string, token: string | undefined): string {
+  /**
+   * URL of the conversation's event stream. EventSource cannot send headers, so the token goes in the query, and so
+   * does the last event seen when a new EventSource resumes a stream (`lastEventId`; the browser's own reconnects send
+   * the `Last-Event-ID` header instead).
+   */
+  eventsUrl(conversationId: string, token: string | undefined, lastEventId?: string): string {
+    const query = new URLSearchParams();
+    if (token !== undefined) query.set('access_token', token);
+    if (lastEventId) query.set('lastEventId', lastEventId);
     const path = `${this.baseUrl}/conversations/${encodeURIComponent(conversationId)}/events`;
-    return token === undefined ? path : `${path}?access_token=${encodeURIComponent(token)}`;
+    return query.size > 0 ? `${path}?${query.toString()}` : path;
   }
 
   private async request<T>(method: string, path: string, options: { json?: unknown; bearer?: string | undefined }): Promise<T> {

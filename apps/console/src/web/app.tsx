@@ -89,7 +89,7 @@ export function App({ api }: { api: ConsoleApi }) {
       try {
         const opened = await api.openConversation(botId);
         setConversation(opened);
-        const stream = new ConversationStream(api.eventsUrl(opened.conversationId, opened.token), {
+        const stream = new ConversationStream((lastEventId) => api.eventsUrl(opened.conversationId, opened.token, lastEventId), {
           onEvent: (event) => addEvents('stream', [event]),
           onStatus: setStreamStatus,
         });

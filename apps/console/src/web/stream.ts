@@ -24,7 +24,7 @@ export interface ConversationStreamHandlers {
  * A conversation's SSE stream. While the connection drops and comes back, the browser's EventSource reconnects by
  * itself and sends `Last-Event-ID`, so the server resumes after the last event seen. When the EventSource gives up
  * (the server answered with an error, or closed for good), this opens a new one after a growing pause (1 s … 15 s);
- * `reconnect()` does it at once.
+ * `reconnect()` does it at once. A new EventSource resumes from the last event seen too: `urlFor` puts it in the URL.
  */
 export class ConversationStream {
   private source: EventSource | undefined;
@@ -34,7 +34,7 @@ export class ConversationStream {
   lastEventId = '';
 
   constructor(
-    private readonly url: string,
+    private readonly urlFor: (lastEventId: string) => string,
     private readonly handlers: ConversationStreamHandlers,
   ) {}
 
@@ -59,7 +59,7 @@ export class ConversationStream {
 
   private connect(): void {
     this.handlers.onStatus(this.source === undefined && this.lastEventId === '' ? 'connecting' : 'reconnecting');
-    const source = new EventSource(this.url);
+    const source = new EventSource(this.urlFor(this.lastEventId));
     this.source = source;
     source.onopen = () => {
       this.retryDelayMs = 1000;
