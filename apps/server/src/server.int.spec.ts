@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { composeRuntime } from '@bottango/cli';
 import type { ConversationEvent, ConversationState } from '@bottango/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBottangoServer, type BottangoServer, type BottangoServerOptions } from './server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_BOTS, SseReader, useDemoServer, type SseEvent } from './test-support/demo-server.js';
 
-const DEMO_BOTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../demo/bots');
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 interface Reply {
@@ -17,34 +14,14 @@ interface Reply {
   readonly body: any;
 }
 
-let tmp: string;
-let server: BottangoServer | undefined;
-let base: string;
+const demo = useDemoServer('bottango-server-');
 /** Conversation tokens by conversation id: `call` sends the right one for /conversations/<id>… paths. */
 const tokens = new Map<string, string>();
-
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'bottango-server-'));
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-async function startServer(options: BottangoServerOptions & { store?: string } = {}): Promise<BottangoServer> {
-  const { store, ...serverOptions } = options;
-  const { runtime } = await composeRuntime({ botsDir: DEMO_BOTS, cwd: process.cwd(), modelCacheDir: join(tmp, 'models'), ...(store ? { store } : {}) });
-  server = createBottangoServer(runtime, serverOptions);
-  base = (await server.listen(0, '127.0.0.1')).url;
-  return server;
-}
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<Reply> {
   const token = tokens.get(decodeURIComponent(/^\/conversations\/([^/?]+)/.exec(path)?.[1] ?? ''));
   const auth: Record<string, string> = token !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? { authorization: `Bearer ${token}` } : {};
-  const res = await fetch(`${base}${path}`, { method, headers: { ...headers, ...auth }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  const res = await fetch(`${demo.base}${path}`, { method, headers: { ...headers, ...auth }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
   const text = await res.text();
   expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
   return { status: res.status, headers: res.headers, body: JSON.parse(text) };
@@ -78,36 +55,17 @@ function botTexts(events: readonly ConversationEvent[]): string[] {
 }
 
 /** An open Server-Sent Events stream read with fetch: parsed events and comment lines, as they come. */
-async function openStream(conversationId: string): Promise<{ events: { event: string; data: ConversationEvent }[]; comments: string[]; waitFor: (n: number) => Promise<void>; ended: Promise<void>; stop: () => void }> {
+async function openStream(conversationId: string): Promise<{ events: SseEvent[]; comments: string[]; waitFor: (n: number) => Promise<void>; ended: Promise<void>; stop: () => void }> {
   const abort = new AbortController();
-  const res = await fetch(`${base}/conversations/${conversationId}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${tokens.get(conversationId) ?? ''}` } });
+  const res = await fetch(`${demo.base}/conversations/${conversationId}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${tokens.get(conversationId) ?? ''}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-  const events: { event: string; data: ConversationEvent }[] = [];
-  const comments: string[] = [];
+  const sse = new SseReader(res);
+  const { events, comments } = sse;
   const waiters: (() => void)[] = [];
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
   const ended = (async () => {
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          if (block.startsWith(':')) comments.push(block.slice(1).trim());
-          else {
-            const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
-            const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
-            events.push({ event, data: JSON.parse(data) as ConversationEvent });
-          }
-          for (const w of waiters.splice(0)) w();
-        }
-      }
+      while (await sse.next()) for (const w of waiters.splice(0)) w();
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;
     }
@@ -121,7 +79,7 @@ async function openStream(conversationId: string): Promise<{ events: { event: st
 
 describe('bottango server on the demo bots', () => {
   beforeEach(async () => {
-    await startServer();
+    await demo.start();
   });
 
   it('reports health and lists the bots with their skills and agent status', async () => {
@@ -201,7 +159,7 @@ describe('bottango server on the demo bots', () => {
     const otherEvents = await say(other, 'hello');
     await otherStream.waitFor(otherEvents.length);
     expect(otherStream.events.map((e) => e.data)).toEqual(otherEvents);
-    expect(server?.openStreams).toBe(2);
+    expect(demo.server?.openStreams).toBe(2);
     stream.stop();
     otherStream.stop();
     await Promise.all([stream.ended, otherStream.ended]);
@@ -270,8 +228,8 @@ describe('bottango server on the demo bots', () => {
   });
 
   it('refuses a body over the limit even without a Content-Length (chunked)', async () => {
-    await server?.close();
-    await startServer({ bodyLimitBytes: 100 });
+    await demo.server?.close();
+    await demo.start({ bodyLimitBytes: 100 });
     const id = await startConversation();
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -280,20 +238,20 @@ describe('bottango server on the demo bots', () => {
         controller.close();
       },
     });
-    const res = await fetch(`${base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, authorization: `Bearer ${tokens.get(id) ?? ''}` }, body: chunked, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${demo.base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, authorization: `Bearer ${tokens.get(id) ?? ''}` }, body: chunked, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('the request body is larger than the limit of 100 bytes (bodyLimitBytes)');
     expect(botTexts(await say(id, 'hello'))).toHaveLength(1);
   });
 
   it('does not let a stalled body hold up the conversation: later messages are answered, the stalled request gets 408', async () => {
-    await server?.close();
-    await startServer({ requestTimeoutMs: 600 });
+    await demo.server?.close();
+    await demo.start({ requestTimeoutMs: 600 });
     const id = await startConversation();
     let arrived = 0;
-    server?.server.on('request', () => arrived++);
+    demo.server?.server.on('request', () => arrived++);
     // Request A: headers now, the body never comes whole.
-    const requestA = httpRequest(`${base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': '100' } });
+    const requestA = httpRequest(`${demo.base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': '100' } });
     const replyA = new Promise<{ status: number; text: string }>((resolveA) => {
       requestA.on('error', (error) => resolveA({ status: 0, text: error.message }));
       requestA.on('response', (res) => {
@@ -318,7 +276,7 @@ describe('bottango server on the demo bots', () => {
   it('keeps a message whose client hung up before the answer', async () => {
     const id = await startConversation();
     const body = JSON.stringify({ text: 'I want a refund' });
-    const req = httpRequest(`${base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': String(Buffer.byteLength(body)) } });
+    const req = httpRequest(`${demo.base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': String(Buffer.byteLength(body)) } });
     let answered = false;
     req.on('response', () => (answered = true));
     req.on('error', () => undefined);
@@ -333,8 +291,8 @@ describe('bottango server on the demo bots', () => {
   it('does not let a client that leaves mid-body hold up the next message', async () => {
     const id = await startConversation();
     let arrived = 0;
-    server?.server.on('request', () => arrived++);
-    const req = httpRequest(`${base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': '100' } });
+    demo.server?.server.on('request', () => arrived++);
+    const req = httpRequest(`${demo.base}/conversations/${id}/messages`, { method: 'POST', headers: { ...JSON_HEADERS, ...auth(id), 'content-length': '100' } });
     req.on('error', () => undefined);
     req.write('{"text":"hel');
     await until(() => arrived === 1);
@@ -363,14 +321,14 @@ describe('bottango server on the demo bots', () => {
 
 describe('event stream lifetime', () => {
   it('sends a heartbeat comment on an idle stream and ends the stream when the server closes', async () => {
-    const running = await startServer({ heartbeatMs: 50 });
+    const running = await demo.start({ heartbeatMs: 50 });
     const id = await startConversation();
     const stream = await openStream(id);
     await until(() => stream.comments.includes('heartbeat'));
     await running.close();
     await stream.ended;
     expect(running.openStreams).toBe(0);
-    server = undefined;
+    demo.server = undefined;
     // The runtime is closed with the server.
     await expect(running.runtime.send(id, 'hello')).rejects.toThrow('the runtime is closed');
   });
@@ -378,8 +336,8 @@ describe('event stream lifetime', () => {
 
 describe('with the SQLite context store', () => {
   it('hands data from the concierge to billing through a SQLite file that keeps it after a restart', async () => {
-    const file = join(tmp, 'context.sqlite');
-    const running = await startServer({ store: `sqlite:${file}` });
+    const file = join(demo.tmp, 'context.sqlite');
+    const running = await demo.start({ store: `sqlite:${file}` });
     const id = await startConversation();
     const events = await say(id, 'I want a refund for my broken headphones');
     expect(botTexts(events)).toContain('billing: Hi Ada, Billing here. As a gold customer your refund gets priority.');
@@ -387,9 +345,9 @@ describe('with the SQLite context store', () => {
     const scope = { kind: 'conversation', conversationId: id } as const;
     expect((await running.runtime.store.get('handoff', scope, 'accountTier'))?.value).toBe('gold');
     await running.close();
-    server = undefined;
+    demo.server = undefined;
 
-    const { runtime } = await composeRuntime({ botsDir: DEMO_BOTS, cwd: process.cwd(), modelCacheDir: join(tmp, 'models'), store: `sqlite:${file}` });
+    const { runtime } = await composeRuntime({ botsDir: DEMO_BOTS, cwd: process.cwd(), modelCacheDir: join(demo.tmp, 'models'), store: `sqlite:${file}` });
     try {
       expect((await runtime.store.get('handoff', scope, 'customerName'))?.value).toBe('Ada');
     } finally {
