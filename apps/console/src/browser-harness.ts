@@ -27,11 +27,11 @@ export interface RunningServer {
 }
 
 /** Starts `bottango-server --bots apps/demo/bots --port 0` and waits for its listening line. */
-export async function startBottangoServer(): Promise<RunningServer> {
+export async function startBottangoServer(extraArgs: readonly string[] = [], extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build the server first (pnpm build)`);
-  const child = spawn(process.execPath, [serverMain, '--bots', 'apps/demo/bots', '--port', '0'], {
+  const child = spawn(process.execPath, [serverMain, '--bots', 'apps/demo/bots', '--port', '0', ...extraArgs], {
     cwd: repoRoot,
-    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

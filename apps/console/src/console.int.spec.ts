@@ -108,6 +108,18 @@ describe('the console in Chromium against bottango-server', () => {
     // The arrow spans from the concierge lane to the billing lane.
     expect(await transfer.evaluate((el) => getComputedStyle(el).gridColumn)).toBe('1 / 3');
     await screenshot(page, 'desktop-refund-transfer');
+
+    // A reload goes on with the same conversation: its events are replayed into the chat and the timeline.
+    await page.reload();
+    await expect.poll(() => botLines(page, 'billing').count()).toBe(2);
+    await expect.poll(() => page.locator('.tl-transfer').count()).toBe(1);
+    expect(await botLines(page, 'concierge').count()).toBe(2);
+    await say(page, 'A-1042');
+    await expect.poll(() => botLines(page, 'billing').count()).toBe(3);
+    // New conversation starts over.
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await expect.poll(() => page.locator('.messages .line').count()).toBe(0);
+    expect(await page.locator('.tl-transfer').count()).toBe(0);
     await page.context().close();
   });
 
@@ -324,6 +336,34 @@ describe('the console in Chromium against bottango-server', () => {
     } finally {
       front.refuseConnections(false);
       await context.close();
+    }
+  });
+
+  it('with operator API keys on the server: a toggle without the key shows the 401, with the key (kept for the tab) it works', async (ctx) => {
+    if (!capabilities.conversationTokens) ctx.skip('the server has no operator API keys (the new API is not on main)');
+    const keyed = await startBottangoServer([], { BOTTANGO_API_KEYS: 'op-key-console-test' });
+    const keyedFront = await startConsoleFront(keyed.url);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(keyedFront.url);
+      await expect.poll(() => page.locator('.stream-text').textContent()).toBe('Event stream: live');
+      await page.getByRole('button', { name: 'Take Billing offline' }).click();
+      await expect.poll(() => page.locator('.operator [role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: /);
+      expect(await page.locator('.bot[data-bot="billing"] .state').textContent()).toBe('Online');
+
+      await page.getByLabel('Operator API key (kept for this tab only)').fill('op-key-console-test');
+      await page.getByRole('button', { name: 'Take Billing offline' }).click();
+      await expect.poll(() => page.locator('.bot[data-bot="billing"] .state').textContent()).toBe('Offline');
+      expect(await page.locator('.operator [role="alert"]').count()).toBe(0);
+      await page.reload();
+      expect(await page.getByLabel('Operator API key (kept for this tab only)').inputValue()).toBe('op-key-console-test');
+      await page.getByRole('button', { name: 'Bring Billing online' }).click();
+      await expect.poll(() => page.locator('.bot[data-bot="billing"] .state').textContent()).toBe('Online');
+    } finally {
+      await context.close();
+      await keyedFront.close();
+      await keyed.stop();
     }
   });
 

@@ -18,6 +18,32 @@ function describeError(error: unknown): string {
   return error instanceof ConsoleApiError ? error.describe() : String(error);
 }
 
+const CONVERSATION_STORAGE = 'bottango.console.conversation';
+
+function readSavedConversation(): OpenedConversation | undefined {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(CONVERSATION_STORAGE) ?? 'null') as Partial<OpenedConversation> | null;
+    if (!saved || typeof saved.conversationId !== 'string' || typeof saved.botId !== 'string' || typeof saved.userId !== 'string') return undefined;
+    return {
+      conversationId: saved.conversationId,
+      botId: saved.botId,
+      userId: saved.userId,
+      ...(typeof saved.token === 'string' ? { token: saved.token } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function saveConversation(opened: OpenedConversation | undefined): void {
+  try {
+    if (opened) sessionStorage.setItem(CONVERSATION_STORAGE, JSON.stringify(opened));
+    else sessionStorage.removeItem(CONVERSATION_STORAGE);
+  } catch {
+    // Storage may be off: a reload then starts a new conversation.
+  }
+}
+
 function readOperatorKey(): string {
   try {
     return sessionStorage.getItem(OPERATOR_KEY_STORAGE) ?? '';
@@ -78,35 +104,57 @@ export function App({ api }: { api: ConsoleApi }) {
     if (logRef.current.add(source, incoming).length > 0) setEvents([...logRef.current.events]);
   }, []);
 
-  const openConversation = useCallback(
-    async (botId: string) => {
-      setChatError(undefined);
+  /** Shows `opened` and follows its events; `resumeFrom` replays the stream from that event ID (a reloaded page). */
+  const attachConversation = useCallback(
+    (opened: OpenedConversation, resumeFrom = '') => {
       streamRef.current?.close();
-      streamRef.current = undefined;
       logRef.current = new ConversationEventLog();
       setEvents([]);
       setContext({});
+      setConversation(opened);
+      saveConversation(opened);
+      const stream = new ConversationStream((lastEventId) => api.eventsUrl(opened.conversationId, opened.token, lastEventId), {
+        onEvent: (event) => addEvents('stream', [event]),
+        onStatus: setStreamStatus,
+      });
+      stream.lastEventId = resumeFrom;
+      streamRef.current = stream;
+      stream.open();
+      void refreshContext(opened);
+    },
+    [api, addEvents, refreshContext],
+  );
+
+  const openConversation = useCallback(
+    async (botId: string) => {
+      setChatError(undefined);
       try {
-        const opened = await api.openConversation(botId);
-        setConversation(opened);
-        const stream = new ConversationStream((lastEventId) => api.eventsUrl(opened.conversationId, opened.token, lastEventId), {
-          onEvent: (event) => addEvents('stream', [event]),
-          onStatus: setStreamStatus,
-        });
-        streamRef.current = stream;
-        stream.open();
-        void refreshContext(opened);
+        attachConversation(await api.openConversation(botId));
       } catch (error) {
+        streamRef.current?.close();
+        streamRef.current = undefined;
         setConversation(undefined);
         setChatError(describeError(error));
       }
     },
-    [api, addEvents, refreshContext],
+    [api, attachConversation],
   );
 
   useEffect(() => {
     void (async () => {
       const list = await loadBots();
+      // A reloaded page goes on with its conversation (this tab's), its events replayed from the start.
+      const saved = readSavedConversation();
+      if (saved) {
+        try {
+          await api.getConversation(saved.conversationId, saved.token);
+          setStartBot(saved.botId);
+          attachConversation(saved, '0');
+          return;
+        } catch {
+          saveConversation(undefined);
+        }
+      }
       const wanted = new URLSearchParams(location.search).get('bot');
       const first = list.find((b) => b.id === wanted) ?? list.find((b) => b.id === 'concierge') ?? list[0];
       if (first) {
@@ -161,7 +209,6 @@ export function App({ api }: { api: ConsoleApi }) {
 
   const saveOperatorKey = (value: string) => {
     setOperatorKey(value);
-    void loadBots(value);
     try {
       if (value) sessionStorage.setItem(OPERATOR_KEY_STORAGE, value);
       else sessionStorage.removeItem(OPERATOR_KEY_STORAGE);
@@ -279,7 +326,8 @@ export function App({ api }: { api: ConsoleApi }) {
               type="password"
               autocomplete="off"
               value={operatorKey}
-              onChange={(e) => saveOperatorKey((e.target as HTMLInputElement).value)}
+              onInput={(e) => saveOperatorKey((e.target as HTMLInputElement).value)}
+              onChange={(e) => void loadBots((e.target as HTMLInputElement).value)}
             />
             {botsError && (
               <p class="error" role="alert">

@@ -31,6 +31,8 @@ export class ConversationStream {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelayMs = 1000;
   private stopped = false;
+  private opened = false;
+  /** The ID of the last event received; set it before `open()` to resume from there. */
   lastEventId = '';
 
   constructor(
@@ -58,10 +60,11 @@ export class ConversationStream {
   }
 
   private connect(): void {
-    this.handlers.onStatus(this.source === undefined && this.lastEventId === '' ? 'connecting' : 'reconnecting');
+    this.handlers.onStatus(this.opened ? 'reconnecting' : 'connecting');
     const source = new EventSource(this.urlFor(this.lastEventId));
     this.source = source;
     source.onopen = () => {
+      this.opened = true;
       this.retryDelayMs = 1000;
       this.handlers.onStatus('live');
     };
