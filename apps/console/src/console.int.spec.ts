@@ -109,6 +109,11 @@ describe('the console in Chromium against bottango-server', () => {
     expect(await transfer.evaluate((el) => getComputedStyle(el).gridColumn)).toBe('1 / 3');
     await screenshot(page, 'desktop-refund-transfer');
 
+    if (!capabilities.conversationTokens) {
+      console.warn('[console tests] the reload check needs the new API (event IDs to replay from): skipped');
+      await page.context().close();
+      return;
+    }
     // A reload goes on with the same conversation: its events are replayed into the chat and the timeline.
     await page.reload();
     await expect.poll(() => botLines(page, 'billing').count()).toBe(2);
