@@ -197,7 +197,7 @@ describe('limits', () => {
   });
 
   it('removes an idle conversation: state, conversation-scope context, buffered events; its stream ends', async () => {
-    const running = await demo.start({ idleExpiryMs: 300 });
+    const running = await demo.start({ idleExpiryMs: 1_000 });
     const c = await open();
     await say(c.conversationId, c.token, 'I want a refund for my broken headphones');
     const scope = { kind: 'conversation', conversationId: c.conversationId } as const;
@@ -214,7 +214,7 @@ describe('limits', () => {
     // An active conversation is kept: every request counts as activity.
     const busy = await open();
     for (let i = 0; i < 6; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       expect((await call('GET', `/conversations/${busy.conversationId}`, { bearer: busy.token })).status).toBe(200);
     }
   });

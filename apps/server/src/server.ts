@@ -154,6 +154,8 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
   const opened = new Map<string, OpenedConversation>();
   const openedByClient = new Map<string, number>();
   const arrivals = new Map<string, Promise<unknown>>();
+  /** Open connections and how many requests each has in progress: `close()` cuts the ones with none at once. */
+  const connections = new Map<Socket, number>();
   const metrics = new ServerMetrics(() => opened.size);
   const namespaces = options.contextNamespaces ?? namespacesOfBots(runtime);
   let closing: Promise<void> | undefined;
@@ -236,6 +238,17 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     // An empty body is no body (a DELETE sent with a JSON content type); routes that need one say so.
     if (body === '') done(null, undefined);
     else defaultJson(req, body as string, done);
+  });
+  app.server.on('connection', (socket: Socket) => {
+    connections.set(socket, 0);
+    socket.once('close', () => connections.delete(socket));
+  });
+  app.server.on('request', (req: { socket: Socket }, res: ServerResponse) => {
+    const socket = req.socket;
+    connections.set(socket, (connections.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      if (connections.has(socket)) connections.set(socket, Math.max(0, (connections.get(socket) ?? 1) - 1));
+    });
   });
   app.decorateRequest('caller', undefined as unknown as Caller);
   app.addHook('onRequest', async (req, reply) => {
@@ -563,11 +576,17 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     stopListening();
     clearInterval(sweeper);
     for (const id of events.keys()) endStreams(id);
-    const grace = setTimeout(() => app.server.closeAllConnections(), o.shutdownGraceMs);
+    // Idle connections, and ones a client opened without sending anything yet, would hold server.close() up.
+    const cutIdle = (): void => {
+      for (const [socket, inProgress] of connections) if (inProgress === 0) socket.destroy();
+    };
+    cutIdle();
+    const idleCutter = setInterval(cutIdle, 50);    const grace = setTimeout(() => app.server.closeAllConnections(), o.shutdownGraceMs);
     try {
       await app.close();
     } finally {
       clearTimeout(grace);
+      clearInterval(idleCutter);
     }
     if (options.closeRuntime !== false) await runtime.close();
   };
