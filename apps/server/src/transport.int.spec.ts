@@ -52,9 +52,10 @@ interface SseEvent {
 }
 
 /** Reads the event stream until `enough` says so, then disconnects. */
-async function readStream(conversationId: string, lastEventId: string | undefined, enough: (events: SseEvent[]) => boolean, opened?: () => Promise<void>): Promise<SseEvent[]> {
+async function readStream(conversationId: string, token: string, lastEventId: string | undefined, enough: (events: SseEvent[]) => boolean, opened?: () => Promise<void>): Promise<SseEvent[]> {
   const abort = new AbortController();
-  const res = await fetch(`${base}/conversations/${conversationId}/events`, { signal: abort.signal, headers: { authorization: `Bearer ${OPERATOR_KEY}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
+  // The token as a query parameter, the way a browser's EventSource sends it.
+  const res = await fetch(`${base}/conversations/${conversationId}/events?access_token=${token}`, { signal: abort.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
   expect(res.status).toBe(200);
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
@@ -85,8 +86,8 @@ async function readStream(conversationId: string, lastEventId: string | undefine
   return events;
 }
 
-async function post(path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_KEY}` }, body: JSON.stringify(body) });
+async function post(path: string, body: unknown, bearer = OPERATOR_KEY): Promise<any> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) });
   return res.json();
 }
 
@@ -94,17 +95,19 @@ const refundEnded = (events: SseEvent[]) => events.some((e) => e.data.type === '
 
 describe('bottango-server in front of bots in other processes', () => {
   it('streams what the bots publish as it happens, and a client that reconnects with Last-Event-ID misses nothing', async () => {
-    const { conversationId } = await post('/conversations', { botId: 'concierge' });
-    const live = await readStream(conversationId, undefined, (events) => events.some((e) => e.data.type === 'bot-message' && e.data.text === 'Which order should be refunded?'), async () => {
-      const reply = await post(`/conversations/${conversationId}/messages`, { text: 'I want a refund' });
+    // Opened for a user by an integration (API key); from then on only the conversation token is used: its hash
+    // travels with the state through the bot processes (the transfer to billing included).
+    const { conversationId, token } = await post('/conversations', { botId: 'concierge', userId: 'ada' });
+    const live = await readStream(conversationId, token, undefined, (events) => events.some((e) => e.data.type === 'bot-message' && e.data.text === 'Which order should be refunded?'), async () => {
+      const reply = await post(`/conversations/${conversationId}/messages`, { text: 'I want a refund' }, token);
       expect(reply.events.map((e: ConversationEvent) => e.type)).toContain('transfer');
     });
     expect(live.map((e) => e.event)).toEqual(['user-message', 'dialog-started', 'bot-message', 'transfer', 'dialog-started', 'bot-message', 'bot-message']);
     expect(live.every((e) => /^\d+-0$/.test(e.id))).toBe(true);
 
     // Disconnected: the next message's events wait in the conversation's stream.
-    await post(`/conversations/${conversationId}/messages`, { text: 'order 11' });
-    const resumed = await readStream(conversationId, live.at(-1)?.id, refundEnded);
+    await post(`/conversations/${conversationId}/messages`, { text: 'order 11' }, token);
+    const resumed = await readStream(conversationId, token, live.at(-1)?.id, refundEnded);
     expect(resumed.map((e) => e.data.type === 'user-message' ? `you: ${e.data.text}` : e.event)).toEqual(['you: order 11', 'bot-message', 'dialog-ended']);
   }, 60_000);
 });
