@@ -294,6 +294,27 @@ describe('readiness and metrics', () => {
   });
 });
 
+describe('request log', () => {
+  it('writes pino JSON lines with request ids (also sent as X-Request-Id), never a conversation token', async () => {
+    const log = new PassThrough();
+    let lines = '';
+    log.on('data', (c: Buffer) => (lines += c.toString()));
+    await demo.start({ requestLog: { level: 'info', stream: log } });
+    const c = await open();
+    const abort = new AbortController();
+    const stream = await fetch(`${demo.base}/conversations/${c.conversationId}/events?access_token=${c.token}`, { signal: abort.signal });
+    abort.abort();
+    const reply = await call('GET', `/conversations/${c.conversationId}`, { bearer: c.token, headers: { 'x-request-id': 'my-request-1' } });
+    expect(reply.headers.get('x-request-id')).toBe('my-request-1');
+    expect(stream.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    await until(() => lines.includes('my-request-1'));
+    const entries = lines.trim().split('\n').map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });
+    expect(entries.filter((e) => e.reqId === 'my-request-1').length).toBeGreaterThanOrEqual(1);
+    expect(entries.some((e) => e.req?.url === `/conversations/${c.conversationId}/events?access_token=[redacted]`)).toBe(true);
+    expect(lines).not.toContain(c.token);
+  });
+});
+
 describe('event stream resume in-process', () => {
   it('numbers every event and resumes after Last-Event-ID (or ?lastEventId=) without loss', async () => {
     await demo.start();

@@ -198,7 +198,20 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
   const limits = { bodyLimitBytes: o.bodyLimitBytes, maxMessageChars: o.maxMessageChars };
   const requestLog = options.requestLog;
   const app = Fastify({
-    logger: requestLog ? { level: requestLog.level ?? 'info', ...(requestLog.stream ? { stream: requestLog.stream } : {}) } : false,
+    logger: requestLog
+      ? {
+          level: requestLog.level ?? 'info',
+          ...(requestLog.stream ? { stream: requestLog.stream } : {}),
+          // A conversation token in the query (?access_token=, EventSource) never reaches the log.
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string; socket?: { remoteAddress?: string } }) => ({
+              method: req.method,
+              url: req.url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'),
+              remoteAddress: req.ip ?? req.socket?.remoteAddress,
+            }),
+          },
+        }
+      : false,
     bodyLimit: o.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
