@@ -334,4 +334,18 @@ describe('event stream resume in-process', () => {
     const byQuery = await readStream(`/conversations/${c.conversationId}/events?access_token=${c.token}&lastEventId=7`, {}, (events) => events.length >= more.length);
     expect(byQuery.events.map((e) => e.data)).toEqual(more);
   });
+
+  it('says which events are no longer kept when a client resumes from further back than the buffer', async () => {
+    await demo.start({ eventBufferSize: 3 });
+    const c = await open();
+    const events = await say(c.conversationId, c.token, 'I want a refund for my broken headphones');
+    expect(events).toHaveLength(7);
+    const resumed = await readStream(`/conversations/${c.conversationId}/events?access_token=${c.token}&lastEventId=0`, {}, (e) => e.length >= 3);
+    expect(resumed.comments).toContain('events 1–4 are no longer kept (eventBufferSize)');
+    expect(resumed.events.map((e) => [e.id, e.data])).toEqual([
+      ['5', events[4]],
+      ['6', events[5]],
+      ['7', events[6]],
+    ]);
+  });
 });

@@ -128,7 +128,12 @@ interface ConversationEvents {
   seq: number;
   readonly buffer: { readonly id: number; readonly event: ConversationEvent }[];
   readonly streams: Set<EventStream>;
+  /** When the last event came or the last stream closed (ms). */
+  lastUsed: number;
 }
+
+/** Buffered events of a conversation with no open stream are dropped after this long (at most the idle expiry). */
+const EVENT_BUFFER_IDLE_MS = 5 * 60_000;
 
 interface OpenedConversation {
   readonly botId: string;
@@ -163,7 +168,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
   const eventsOf = (conversationId: string): ConversationEvents => {
     let entry = events.get(conversationId);
     if (!entry) {
-      entry = { seq: 0, buffer: [], streams: new Set() };
+      entry = { seq: 0, buffer: [], streams: new Set(), lastUsed: Date.now() };
       events.set(conversationId, entry);
     }
     return entry;
@@ -175,6 +180,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     if (known) known.lastActive = Date.now();
     const entry = eventsOf(event.conversationId);
     const id = ++entry.seq;
+    entry.lastUsed = Date.now();
     entry.buffer.push({ id, event });
     if (entry.buffer.length > o.eventBufferSize) entry.buffer.shift();
     for (const stream of entry.streams) if (stream.local) writeEvent(stream.res, event, String(id));
@@ -362,9 +368,13 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
       if (arrivals.has(id)) continue; // a message is in progress
       remove(id).catch((error: unknown) => logger.warn(`expiring conversation ${id} failed: ${error instanceof Error ? error.message : String(error)}`));
     }
-    // Events of conversations this server did not open (another server's, over a shared store) go the same way.
+    // Buffered events nobody streams go after a while (the numbering stays, so an id never means two events);
+    // conversations this server did not open (another server's, over a shared store) are forgotten after the expiry.
+    const bufferIdle = Math.min(o.idleExpiryMs, EVENT_BUFFER_IDLE_MS);
     for (const [id, entry] of events) {
-      if (!opened.has(id) && entry.streams.size === 0 && !arrivals.has(id)) events.delete(id);
+      if (entry.streams.size > 0 || arrivals.has(id)) continue;
+      if (!opened.has(id) && now - entry.lastUsed >= o.idleExpiryMs) events.delete(id);
+      else if (now - entry.lastUsed >= bufferIdle) entry.buffer.length = 0;
     }
   };
   const sweeper = setInterval(sweep, Math.max(20, Math.min(60_000, Math.floor(o.idleExpiryMs / 4))));
@@ -550,6 +560,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
           clearInterval(stream.heartbeat);
           stream.stop.abort();
           entry.streams.delete(stream);
+          entry.lastUsed = Date.now();
         };
         req.raw.once('close', forget);
         res.once('close', forget);
