@@ -1,12 +1,12 @@
 // Bundles the browser code (src/web) into dist/public: index.html, app.js, styles.css. No CDN, no runtime fetches.
+// The files are overwritten in place (fixed names), so a server serving the folder never finds it missing mid-build.
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'public');
-await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await build({
   entryPoints: [join(root, 'src/web/main.tsx')],

@@ -372,6 +372,29 @@ describe('the console in Chromium against bottango-server', () => {
     }
   });
 
+  it('marks a disambiguation (the demo bots are too sure of themselves to ask, so this message answer is stubbed in the browser)', async () => {
+    const page = await openConsole();
+    await page.route('**/conversations/*/messages', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          events: [
+            { type: 'user-message', conversationId: 'c', text: 'money card' },
+            { type: 'disambiguation', conversationId: 'c', botId: 'concierge', options: [{ intentId: 'billing.refund', name: 'refund', score: 0.52 }, { intentId: 'billing.payment_method', name: 'update payment method', score: 0.49 }] },
+            { type: 'bot-message', conversationId: 'c', botId: 'concierge', dialog: 'Which one', text: 'Did you mean:' },
+          ],
+        }),
+      }),
+    );
+    await say(page, 'money card');
+    const row = page.locator('.tl-disambiguation');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toBe('Disambiguation Concierge asks to choose: refund (0.52), update payment method (0.49)');
+    expect(await page.locator('.messages .line.notice').textContent()).toBe('Concierge is not sure which you mean: refund or update payment method');
+    await page.context().close();
+  });
+
   it('shows the server’s errors to the user', async () => {
     const page = await openConsole();
     await page.route('**/conversations/*/messages', (route) =>

@@ -412,6 +412,12 @@ function ChatLine({ event, nameOf }: { event: ConversationEvent; nameOf: (id: st
           Transfer to skill {event.toSkill} failed ({event.stage}, {event.reason})
         </li>
       );
+    case 'disambiguation':
+      return (
+        <li class="line notice">
+          {nameOf(event.botId)} is not sure which you mean: {event.options.map((o) => o.name).join(' or ')}
+        </li>
+      );
     default:
       return null;
   }
