@@ -172,6 +172,7 @@ describe('limits', () => {
     });
     // Deleting one frees its place.
     expect((await call('DELETE', `/conversations/${first.conversationId}`, { bearer: first.token })).status).toBe(204);
+    expect((await call('POST', `/conversations/${first.conversationId}/messages`, { body: { text: 'hello' }, bearer: first.token })).status).toBe(404);
     const third = await open();
 
     const abort = new AbortController();

@@ -134,6 +134,8 @@ interface ConversationEvents {
 
 /** Buffered events of a conversation with no open stream are dropped after this long (at most the idle expiry). */
 const EVENT_BUFFER_IDLE_MS = 5 * 60_000;
+/** Conversation token hashes kept in memory (the oldest is forgotten first; the state store has them all). */
+const MAX_REMEMBERED_TOKENS = 200_000;
 
 interface OpenedConversation {
   readonly botId: string;
@@ -321,7 +323,28 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     if (req.caller.apiKey >= 0) return state;
     const hash = state.metadata?.tokenSha256;
     if (typeof hash !== 'string' || token === undefined || !matchesHash(token, hash)) throw new ApiError(404, BottangoErrorCode.UnknownConversation, NOT_FOUND_MESSAGE(id));
+    rememberTokenHash(id, hash);
     return state;
+  };
+
+  /** Token hashes this server has seen, so a message need not load the state only to check its token. */
+  const tokenHashes = new Map<string, string>();
+  const rememberTokenHash = (id: string, hash: string): void => {
+    tokenHashes.delete(id);
+    tokenHashes.set(id, hash);
+    if (tokenHashes.size > MAX_REMEMBERED_TOKENS) tokenHashes.delete(tokenHashes.keys().next().value as string);
+  };
+
+  /** As `authorize`, without loading the state when this server knows the token's hash (or the caller has a key). */
+  const mayAccess = async (req: FastifyRequest, id: string): Promise<void> => {
+    const token = req.caller.token;
+    if (req.caller.apiKey >= 0) return; // runtime.send answers UNKNOWN_CONVERSATION for an unknown id
+    const hash = tokenHashes.get(id);
+    if (hash === undefined || token === undefined) {
+      await authorize(req, id);
+      return;
+    }
+    if (!matchesHash(token, hash)) throw new ApiError(404, BottangoErrorCode.UnknownConversation, NOT_FOUND_MESSAGE(id));
   };
 
   const touch = (id: string): void => {
@@ -343,6 +366,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
   const remove = async (id: string): Promise<void> => {
     endStreams(id);
     events.delete(id);
+    tokenHashes.delete(id);
     metrics.forget(id);
     const known = opened.get(id);
     if (known) {
@@ -446,7 +470,8 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
         }
         const userId = body.userId ?? `anon-${randomUUID()}`;
         const token = newConversationToken();
-        const metadata: Record<string, JsonValue> = { tokenSha256: sha256(token).toString('hex') };
+        const tokenSha256 = sha256(token).toString('hex');
+        const metadata: Record<string, JsonValue> = { tokenSha256 };
         openedByClient.set(caller.client, held + 1);
         let conversationId: string;
         try {
@@ -457,6 +482,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
         }
         const now = Date.now();
         opened.set(conversationId, { botId, userId, client: caller.client, openedAt: now, lastActive: now });
+        rememberTokenHash(conversationId, tokenSha256);
         // startConversation sends nothing: the conversation's first events come with its first message.
         return reply.code(201).header('location', `/conversations/${encodeURIComponent(conversationId)}`).send({ conversationId, botId, userId, token });
       },
@@ -495,7 +521,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
       { schema: { summary: 'Send a user message; the answer holds every event it caused', security: bearerSecurity, params: S.ConversationParams, body: S.messageRequest(o.maxMessageChars), response: { 200: S.EventsReply, ...S.errors } } },
       async (req) => {
         const id = req.params.id;
-        await authorize(req, id);
+        await mayAccess(req, id);
         touch(id);
         const started = performance.now();
         const sent: ConversationEvent[] = await inArrivalOrder(id, () => runtime.send(id, req.body.text));
