@@ -11,10 +11,9 @@ export function newConversationToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Constant-time comparison of a presented secret with a stored SHA-256 (hex). */
-export function matchesHash(secret: string, hashHex: string): boolean {
+/** Constant-time comparison of a presented secret's SHA-256 with a stored one (hex). */
+export function matchesHash(presented: Buffer, hashHex: string): boolean {
   const stored = Buffer.from(hashHex, 'hex');
-  const presented = sha256(secret);
   return stored.length === presented.length && timingSafeEqual(stored, presented);
 }
 
@@ -31,9 +30,8 @@ export class ApiKeys {
     return this.#hashes.length;
   }
 
-  /** The index of the key (a stable client id for limits), or -1. Compares with every key in constant time. */
-  find(secret: string): number {
-    const presented = sha256(secret);
+  /** The index of the key whose SHA-256 is `presented` (a stable client id for limits), or -1. Compares with every key in constant time. */
+  find(presented: Buffer): number {
     let found = -1;
     this.#hashes.forEach((hash, i) => {
       if (timingSafeEqual(hash, presented) && found === -1) found = i;

@@ -34,6 +34,8 @@ Options:
   --host <host>    address to listen on (default 127.0.0.1); anything but loopback needs API keys
   --api-keys-file <path>  operator API keys, one a line (also BOTTANGO_API_KEYS, comma-separated). Without
                    keys the server is in local mode: loopback only, operator endpoints open there
+  --log-level <l>  request log level on stderr (pino JSON lines): info (default, a line per request and
+                   response), warn, error, or silent
   -h, --help       this text
 
 Limits (429 or 4xx naming the limit when hit):
@@ -67,7 +69,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stderr.write(`bottango-server: ${message}\n\n${SERVER_USAGE}\n`);
     return { kind: 'exit', code: 2 };
   };
-  let values: { bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined } & Record<string, string | boolean | undefined>;
+  let values: { bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined; 'log-level'?: string | undefined } & Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -79,6 +81,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
         port: { type: 'string' },
         host: { type: 'string' },
         'api-keys-file': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       },
@@ -97,6 +100,8 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
   if (!Number.isInteger(port) || port > 65535) return usageError(`--port must be a whole number from 0 to 65535, got "${values.port ?? ''}"`);
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return usageError('--host must not be empty');
+  const logLevel = values['log-level'] ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) return usageError(`--log-level must be info, warn, error or silent, got "${logLevel}"`);
   const limits: Record<string, number> = {};
   for (const [flag, option, unit] of LIMIT_FLAGS) {
     const raw = values[flag];
@@ -151,7 +156,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stderr.write(`bottango-server: cannot start: ${values.bots} has no bots\n`);
     return { kind: 'exit', code: 1 };
   }
-  const serverOptions: BottangoServerOptions = { ...limits, apiKeys, logger: stderrLogger(io.stderr), requestLog: { level: 'info', stream: io.stderr } };
+  const serverOptions: BottangoServerOptions = { ...limits, apiKeys, logger: stderrLogger(io.stderr), requestLog: logLevel === 'silent' ? false : { level: logLevel as 'info', stream: io.stderr } };
   const server = createBottangoServer(runtime, serverOptions);
   let address: ListeningAddress;
   try {

@@ -104,8 +104,8 @@ export const SERVER_DEFAULTS = {
 /** Who is calling: an operator API key (its index), or nobody in particular; `client` is the key for per-client limits. */
 interface Caller {
   readonly apiKey: number;
-  /** A bearer token that is not an API key (a conversation token, or a wrong key). */
-  readonly token: string | undefined;
+  /** The SHA-256 of a bearer token that is not an API key (a conversation token, or a wrong key). */
+  readonly tokenDigest: Buffer | undefined;
   readonly client: string;
 }
 
@@ -274,8 +274,9 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
   app.decorateRequest('caller', undefined as unknown as Caller);
   app.addHook('onRequest', async (req, reply) => {
     const token = bearer(req.headers.authorization);
-    const apiKey = token === undefined ? -1 : apiKeys.find(token);
-    req.caller = { apiKey, token: apiKey >= 0 ? undefined : token, client: apiKey >= 0 ? `key:${apiKey}` : `ip:${req.ip}` };
+    const digest = token === undefined ? undefined : sha256(token); // hashed once, for the key and the conversation
+    const apiKey = digest === undefined || localMode ? -1 : apiKeys.find(digest);
+    req.caller = { apiKey, tokenDigest: apiKey >= 0 ? undefined : digest, client: apiKey >= 0 ? `key:${apiKey}` : `ip:${req.ip}` };
     void reply.header('x-request-id', req.id);
     if (closing) throw new ApiError(503, ServerErrorCode.ShuttingDown, 'the server is shutting down', { headers: { connection: 'close' } });
   });
@@ -314,7 +315,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
 
   /** The conversation, if the caller holds its token or an operator key; 401 without any token, 404 otherwise. */
   const authorize = async (req: FastifyRequest, id: string, queryToken?: string): Promise<ConversationState> => {
-    const token = req.caller.token ?? queryToken;
+    const token = req.caller.tokenDigest ?? (queryToken === undefined ? undefined : sha256(queryToken));
     if (req.caller.apiKey < 0 && token === undefined) {
       throw new ApiError(401, ServerErrorCode.Unauthorized, 'send the conversation token (Authorization: Bearer <token>) or an operator API key');
     }
@@ -337,7 +338,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
 
   /** As `authorize`, without loading the state when this server knows the token's hash (or the caller has a key). */
   const mayAccess = async (req: FastifyRequest, id: string): Promise<void> => {
-    const token = req.caller.token;
+    const token = req.caller.tokenDigest;
     if (req.caller.apiKey >= 0) return; // runtime.send answers UNKNOWN_CONVERSATION for an unknown id
     const hash = tokenHashes.get(id);
     if (hash === undefined || token === undefined) {
