@@ -272,13 +272,14 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     });
   });
   app.decorateRequest('caller', undefined as unknown as Caller);
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every request.
+  app.addHook('onRequest', (req, reply, done) => {
     const token = bearer(req.headers.authorization);
     const digest = token === undefined ? undefined : sha256(token); // hashed once, for the key and the conversation
     const apiKey = digest === undefined || localMode ? -1 : apiKeys.find(digest);
     req.caller = { apiKey, tokenDigest: apiKey >= 0 ? undefined : digest, client: apiKey >= 0 ? `key:${apiKey}` : `ip:${req.ip}` };
     void reply.header('x-request-id', req.id);
-    if (closing) throw new ApiError(503, ServerErrorCode.ShuttingDown, 'the server is shutting down', { headers: { connection: 'close' } });
+    done(closing ? new ApiError(503, ServerErrorCode.ShuttingDown, 'the server is shutting down', { headers: { connection: 'close' } }) : undefined);
   });
   app.setErrorHandler((error, req, reply) => {
     const { status, body, headers } = toErrorResponse(error, (context, path) => valueAt(context === 'body' ? req.body : context === 'querystring' ? req.query : req.params, path), limits, req.headers['content-type']);
