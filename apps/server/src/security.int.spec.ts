@@ -307,6 +307,7 @@ describe('request log', () => {
     abort.abort();
     const reply = await call('GET', `/conversations/${c.conversationId}`, { bearer: c.token, headers: { 'x-request-id': 'my-request-1' } });
     expect(reply.headers.get('x-request-id')).toBe('my-request-1');
+    expect((await call('GET', '/health', { headers: { 'x-request-id': 'no spaces or {json} please' } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(stream.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await until(() => lines.includes('my-request-1'));
     const entries = lines.trim().split('\n').map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });

@@ -221,8 +221,12 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
         }
       : false,
     bodyLimit: o.bodyLimitBytes,
-    genReqId: () => randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A client's own X-Request-Id is kept when it is short and plain; otherwise the server makes one.
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const own = req.headers['x-request-id'];
+      return typeof own === 'string' && /^[\w.:-]{1,128}$/.test(own) ? own : randomUUID();
+    },
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
