@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { composeRuntime } from '@bottango/cli';
@@ -122,6 +123,19 @@ describe('who may act as whom', () => {
     const stored = await demo.server?.runtime.getConversation(theirs.conversationId);
     expect(stored?.metadata).toEqual({ tokenSha256: createHash('sha256').update(theirs.token).digest('hex') });
     expect(JSON.stringify(stored)).not.toContain(theirs.token);
+  });
+
+  it('opens a conversation with the only bot when the folder has one, without a body', async () => {
+    const bots = join(demo.tmp, 'one-bot');
+    mkdirSync(bots);
+    copyFileSync(join(DEMO_BOTS, 'human-desk.yaml'), join(bots, 'human-desk.yaml'));
+    const { runtime } = await composeRuntime({ botsDir: bots, cwd: demo.tmp, modelCacheDir: join(demo.tmp, 'models') });
+    demo.server = createBottangoServer(runtime);
+    demo.base = (await demo.server.listen(0, '127.0.0.1')).url;
+    const opened = await call('POST', '/conversations');
+    expect(opened).toMatchObject({ status: 201, body: { botId: 'human-desk', userId: expect.stringMatching(/^anon-/) } });
+    expect(opened.headers.get('location')).toBe(`/conversations/${opened.body.conversationId as string}`);
+    expect((await call('POST', '/conversations', { body: {} })).body.botId).toBe('human-desk');
   });
 
   it('keeps operator endpoints for API keys when keys are configured; a key may read any conversation', async () => {
