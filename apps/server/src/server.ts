@@ -417,7 +417,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
 
     api.get('/health', { schema: { summary: 'Liveness', response: { 200: S.HealthReply } }, config: { rateLimit: false } }, async () => ({ status: 'ok' as const }));
 
-    api.get('/ready', { schema: { summary: 'Readiness: the context store and the state store answer', response: { 200: S.ReadyReply, 503: S.ReadyReply } }, config: { rateLimit: false } }, async (_req, reply) => {
+    api.get('/ready', { schema: { summary: 'Readiness: the context store, the state store and the transport (when it has a backend) answer', response: { 200: S.ReadyReply, 503: S.ReadyReply } }, config: { rateLimit: false } }, async (_req, reply) => {
       const checks: Record<string, string> = {};
       let ok = true;
       const probe = async (name: string, run: () => Promise<unknown>): Promise<void> => {
@@ -429,7 +429,12 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
           checks[name] = error instanceof Error ? error.message : String(error);
         }
       };
-      await Promise.all([probe('contextStore', () => runtime.store.getNamespace('__ready_probe')), probe('stateStore', () => runtime.getConversation('__ready_probe'))]);
+      const transport = runtime.transport;
+      await Promise.all([
+        probe('contextStore', () => runtime.store.getNamespace('__ready_probe')),
+        probe('stateStore', () => runtime.getConversation('__ready_probe')),
+        ...(transport.ping ? [probe('transport', () => (transport.ping as () => Promise<void>).call(transport))] : []),
+      ]);
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
     });
 

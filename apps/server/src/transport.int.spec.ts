@@ -110,4 +110,17 @@ describe('bottango-server in front of bots in other processes', () => {
     const resumed = await readStream(conversationId, token, live.at(-1)?.id, refundEnded);
     expect(resumed.map((e) => e.data.type === 'user-message' ? `you: ${e.data.text}` : e.event)).toEqual(['you: order 11', 'bot-message', 'dialog-ended']);
   }, 60_000);
+
+  it('/ready checks the transport too: 503 naming it while Redis is away, 200 once it is back', async () => {
+    const ready = async (): Promise<{ status: number; body: any }> => {
+      const res = await fetch(`${base}/ready`);
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await ready()).toEqual({ status: 200, body: { status: 'ready', checks: { contextStore: 'ok', stateStore: 'ok', transport: 'ok' } } });
+    await redis.kill();
+    await expect.poll(async () => (await ready()).status, { timeout: 10_000 }).toBe(503);
+    expect((await ready()).body.checks.transport).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is not connected/);
+    await redis.restart();
+    await expect.poll(async () => (await ready()).status, { timeout: 15_000 }).toBe(200);
+  }, 60_000);
 });

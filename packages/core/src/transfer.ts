@@ -88,6 +88,8 @@ export interface TransferTransport {
    * a client that reconnects passes the last ID it saw and misses nothing.
    */
   followEvents?(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void>;
+  /** Resolves when the transport's backend answers, rejects with the reason otherwise (readiness checks). Optional. */
+  ping?(): Promise<void>;
   /** Stops consuming and releases connections. Optional. */
   close?(): Promise<void>;
 }

@@ -108,12 +108,13 @@ export class RedisBotAgent {
     this.#stopping = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#slotFreed?.();
+    // Cuts a blocking read short (it would hold the stop for its block time, or its command timeout while reconnecting).
+    this.#reader.disconnect();
     await Promise.allSettled(this.#loops);
     const deadline = Date.now() + 5_000;
     while (this.#inFlight.size > 0 && Date.now() < deadline) await sleep(20);
     await this.#transport.registry.remove(this.consumer).catch(() => undefined);
     await this.#leaveGroups().catch(() => undefined);
-    this.#reader.disconnect();
   }
 
   // ---- consuming ----
@@ -148,12 +149,13 @@ export class RedisBotAgent {
       }
       const streams = this.#streams();
       try {
-        const reply = (await this.#reader.xreadgroup(
+        const read = this.#reader.xreadgroup(
           'GROUP', CONSUMER_GROUP, this.consumer,
           'COUNT', Math.min(READ_COUNT, this.#concurrency - this.#inFlight.size),
           'BLOCK', BLOCK_MS,
           'STREAMS', ...streams, ...streams.map(() => '>'),
-        )) as [string, [string, string[]][]][] | null;
+        );
+        const reply = (await untilClosed(this.#reader, read)) as [string, [string, string[]][]][] | null;
         for (const [stream, entries] of reply ?? []) {
           for (const [id, fields] of entries) this.#begin(stream, id, fields);
         }
@@ -380,6 +382,20 @@ export class RedisBotAgent {
 /** The settled mark goes with a step that leaves no transfer in flight. */
 function settledSeq(state: ConversationState): number | undefined {
   return state.transferring ? undefined : (state.appliedSeq ?? 0);
+}
+
+/**
+ * `command`, or a rejection as soon as the connection closes: ioredis drops a command that was on the wire when the
+ * connection went (it is never resent here) and would only give up on it after the command timeout. Entries such a
+ * read delivered stay pending with this consumer and are claimed again after `claimIdleMs`.
+ */
+function untilClosed<T>(redis: Redis, command: Promise<T>): Promise<T> {
+  let onClose: (() => void) | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('the connection closed during a blocking read'));
+    redis.once('close', onClose);
+  });
+  return Promise.race([command, closed]).finally(() => redis.off('close', onClose as () => void));
 }
 
 function sleep(ms: number): Promise<void> {

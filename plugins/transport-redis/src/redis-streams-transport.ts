@@ -209,6 +209,12 @@ export class RedisStreamsTransport implements TransferTransport {
     }
   }
 
+  /** Fails fast while Redis is away (a readiness check must not wait for the reconnect). */
+  async ping(): Promise<void> {
+    if (this.#redis.status !== 'ready') throw new BottangoError(BottangoErrorCode.TransportUnavailable, `Redis at ${this.url.replace(/:[^:@/]*@/, ':***@')} is not connected (${this.#redis.status})`);
+    await this.#redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
