@@ -79,6 +79,10 @@ describe('the console package', () => {
     for (const file of ['index.html', 'app.js', 'styles.css']) expect(existsSync(join(dir, file)), file).toBe(true);
     expect(await readFile(join(dir, 'index.html'), 'utf8')).not.toMatch(/https?:\/\//);
   });
+
+  it('is what bottango-server serves at /', () => {
+    expect(front.servedByServer).toBe(true);
+  });
 });
 
 describe('the console in Chromium against bottango-server', () => {

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { consoleDir as builtConsoleDir } from '@bottango/console';
 import { BottangoError, BottangoErrorCode, silentLogger, type ConversationEvent, type ConversationState, type JsonValue, type Logger } from '@bottango/core';
 import type { AgentStatus, BottangoRuntime } from '@bottango/runtime';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -50,6 +52,8 @@ export interface BottangoServerOptions {
   readonly eventBufferSize?: number;
   /** Context Session Store namespaces `GET /conversations/:id/context` reads. Default: the namespaces the bots' code names. */
   readonly contextNamespaces?: readonly string[];
+  /** Folder of the web console served at `/` (`index.html`, `app.js`, `styles.css`), or `false` for none. Default: the built `@bottango/console`. */
+  readonly consoleDir?: string | false;
 }
 
 /** A bot as `GET /bots` lists it. */
@@ -311,6 +315,11 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     errorResponseBuilder: (_req: FastifyRequest, context: { max: number; ttl: number }) =>
       new ApiError(429, ServerErrorCode.TooManyRequests, `more than ${context.max} requests a minute from this client (rateLimitPerMinute); retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
+  const consoleRoot = options.consoleDir ?? builtConsoleDir;
+  if (consoleRoot !== false) {
+    // The web console at `/`: one route per file found at start-up (no wildcard), so any other path keeps the JSON 404.
+    void app.register(fastifyStatic, { root: consoleRoot, prefix: '/', wildcard: false, index: ['index.html'], schemaHide: true });
+  }
 
   /** Operator endpoints: an API key, or anyone in local mode (which listens on loopback only). */
   const operatorOnly = async (req: FastifyRequest): Promise<void> => {
