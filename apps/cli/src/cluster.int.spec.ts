@@ -117,7 +117,8 @@ describe('bots as separate processes over Redis Streams', () => {
   }, 60_000);
 
   it.each(['transfer-stored', 'transfer-read'])('the receiver dies at %s before acknowledging: a replica takes over and the receiving dialog starts exactly once', async (point) => {
-    await startAgent('concierge');
+    // The replica starts after the crash (it loads and trains the bots): the transfer must not time out meanwhile.
+    await startAgent('concierge', '--transfer-timeout', '30000');
     const doomed = await startAgent('billing', '--crash-at', point);
     const id = await front.startConversation({ botId: 'concierge' });
     const sending = front.send(id, 'I want a refund');
