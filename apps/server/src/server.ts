@@ -622,7 +622,7 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
         res.write(`: events of conversation ${id}\n\n`);
         if (follow) {
           // The bots run in other processes: stream what they publish, from the last event this client saw.
-          void follow(id, lastEventId !== undefined && /^\d+-\d+$/.test(lastEventId) ? lastEventId : undefined, (event, eventId) => writeEvent(res, event, eventId), stream.stop.signal).catch((error: unknown) =>
+          void follow(id, transportEventId(lastEventId), (event, eventId) => writeEvent(res, event, eventId), stream.stop.signal).catch((error: unknown) =>
             logger.warn(`event stream of ${id} stopped: ${error instanceof Error ? error.message : String(error)}`),
           );
           return;
@@ -753,4 +753,11 @@ function statusBody(runtime: BottangoRuntime, botId: string): { botId: string; s
 function writeEvent(res: ServerResponse, event: ConversationEvent, id: string): void {
   if (res.destroyed || res.writableEnded) return;
   res.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+/** A resume point for a transport's stream: its own `<n>-0` IDs, or a bare event number (`0`: from the start). */
+function transportEventId(lastEventId: string | undefined): string | undefined {
+  if (lastEventId === undefined) return undefined;
+  if (/^\d+-\d+$/.test(lastEventId)) return lastEventId;
+  return /^\d+$/.test(lastEventId) ? `${lastEventId}-0` : undefined;
 }

@@ -109,6 +109,10 @@ describe('bottango-server in front of bots in other processes', () => {
     await post(`/conversations/${conversationId}/messages`, { text: 'order 11' }, token);
     const resumed = await readStream(conversationId, token, live.at(-1)?.id, refundEnded);
     expect(resumed.map((e) => e.data.type === 'user-message' ? `you: ${e.data.text}` : e.event)).toEqual(['you: order 11', 'bot-message', 'dialog-ended']);
+
+    // A page reloaded with Last-Event-ID 0 gets the whole history again, in order.
+    const replay = await readStream(conversationId, token, '0', refundEnded);
+    expect(replay.map((e) => e.id)).toEqual([...live, ...resumed].map((e) => e.id));
   }, 60_000);
 
   it('/ready checks the transport too: 503 naming it while Redis is away, 200 once it is back', async () => {
