@@ -55,3 +55,19 @@ export type ConversationEvent =
   | { readonly type: 'error'; readonly conversationId: string; readonly botId: string; readonly code: string; readonly message: string };
 
 export type ConversationEventType = ConversationEvent['type'];
+
+/** How a dialog started, in words (`pattern "…"`, `intent billing.refund (0.91, VERY_GOOD)`, …): what the CLI and the console show. */
+export function describeDialogTrigger(trigger: DialogTrigger): string {
+  switch (trigger.by) {
+    case 'pattern':
+      return `pattern "${trigger.pattern}"`;
+    case 'intent':
+      return `intent ${trigger.intentId} (${trigger.score.toFixed(2)}, ${trigger.band})`;
+    case 'tango-intent':
+      return `Tango Context intent ${trigger.intentId}`;
+    case 'disambiguation':
+      return `disambiguation → ${trigger.intentId}`;
+    case 'fallback':
+      return 'fallback';
+  }
+}

@@ -62,6 +62,6 @@ export {
   type TranscriptEntry,
 } from './transfer.js';
 export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer } from './conversation-state.js';
-export type { ConversationEvent, ConversationEventType, DialogTrigger } from './events.js';
+export { describeDialogTrigger, type ConversationEvent, type ConversationEventType, type DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
 export { BOTTANGO_PLUGIN_BRAND, definePlugin, isBottangoPlugin, type BottangoPlugin } from './plugin.js';

@@ -1,4 +1,4 @@
-import type { ConversationEvent, TangoContext } from '@bottango/core';
+import { describeDialogTrigger, type ConversationEvent, type TangoContext } from '@bottango/core';
 
 /** Turns events into the lines `bottango chat` and `bottango run` print. */
 export function formatConversationEvent(event: ConversationEvent): string | undefined {
@@ -7,20 +7,8 @@ export function formatConversationEvent(event: ConversationEvent): string | unde
       return event.system ? `  (platform → bot) ${event.text}` : `you: ${event.text}`;
     case 'bot-message':
       return indent(`${event.botId} [${event.dialog}]: `, event.text);
-    case 'dialog-started': {
-      const t = event.trigger;
-      const how =
-        t.by === 'pattern'
-          ? `pattern "${t.pattern}"`
-          : t.by === 'intent'
-            ? `intent ${t.intentId} (${t.score.toFixed(2)}, ${t.band})`
-            : t.by === 'tango-intent'
-              ? `Tango Context intent ${t.intentId}`
-              : t.by === 'disambiguation'
-                ? `disambiguation → ${t.intentId}`
-                : 'fallback';
-      return `  · ${event.botId} starts "${event.dialog}" by ${how}${event.afterTransfer ? ' after the transfer' : ''}`;
-    }
+    case 'dialog-started':
+      return `  · ${event.botId} starts "${event.dialog}" by ${describeDialogTrigger(event.trigger)}${event.afterTransfer ? ' after the transfer' : ''}`;
     case 'transfer':
       return `  ⇢ transfer ${event.fromBotId} → ${event.toBotId} (skill ${event.toSkill}${event.automatic ? ', automatic' : ''}), Tango Context: ${formatTangoContext(event.context)}`;
     case 'transfer-failed':

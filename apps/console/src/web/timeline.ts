@@ -1,4 +1,4 @@
-import type { ConversationEvent, TangoContext } from '@bottango/core';
+import { describeDialogTrigger, type ConversationEvent, type TangoContext } from '@bottango/core';
 
 /** The platform's message to a sender whose transfer failed late. */
 export const ESCALATION_FAILED = '__agent_escalation_failed__';
@@ -116,16 +116,5 @@ export function describeTangoContext(context: TangoContext | undefined): string 
 }
 
 function describeTrigger(event: Extract<ConversationEvent, { type: 'dialog-started' }>): string {
-  const t = event.trigger;
-  const how =
-    t.by === 'pattern'
-      ? `pattern "${t.pattern}"`
-      : t.by === 'intent'
-        ? `intent ${t.intentId} (${t.score.toFixed(2)}, ${t.band})`
-        : t.by === 'tango-intent'
-          ? `Tango Context intent ${t.intentId}`
-          : t.by === 'disambiguation'
-            ? `disambiguation → ${t.intentId}`
-            : 'fallback';
-  return `by ${how}${event.afterTransfer ? ' after the transfer' : ''}`;
+  return `by ${describeDialogTrigger(event.trigger)}${event.afterTransfer ? ' after the transfer' : ''}`;
 }
