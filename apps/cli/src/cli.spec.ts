@@ -141,3 +141,24 @@ describe('bottango chat', () => {
     expect(err).toContain('4 bots (billing, concierge, human-desk, tech); name the one that answers first with --start <bot>');
   }, 60_000);
 });
+
+describe('bottango agent', () => {
+  it.each([
+    [['agent', '--bot', 'billing', '--transport', 'redis://127.0.0.1:6379'], 'agent: --bots <dir> is required'],
+    [['agent', '--bots', DEMO_BOTS, '--transport', 'redis://127.0.0.1:6379'], 'agent: --bot <id> is required'],
+    [['agent', '--bots', DEMO_BOTS, '--bot', 'billing'], 'agent: --transport redis://host:port is required'],
+    [['agent', '--bots', DEMO_BOTS, '--bot', 'billing', '--transport', 'memory'], 'agent: --transport redis://host:port is required, got "memory"'],
+    [['agent', '--bots', DEMO_BOTS, '--bot', 'billing', '--transport', 'redis://h', '--claim-idle', '0'], 'agent: --claim-idle must be a positive whole number, got "0"'],
+    [['agent', '--bots', DEMO_BOTS, '--bot', 'billing', '--transport', 'redis://h', '--crash-at', 'lunch'], 'agent: --crash-at must be one of message-read, message-stored, transfer-read, transfer-stored'],
+  ])('refuses %j with a usage error (exit 2) naming what is wrong, before connecting anywhere', async (args, message) => {
+    const { code, err } = await cli(args);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  it('fails with exit 2 naming the Redis URL when the transport cannot be reached', async () => {
+    const { code, err } = await cli(['agent', '--bots', DEMO_BOTS, '--bot', 'concierge', '--transport', 'redis://127.0.0.1:1/0']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/bottango agent: .*redis:\/\/127\.0\.0\.1:1\/0/);
+  }, 60_000);
+});

@@ -63,8 +63,6 @@ export class RedisBotAgent {
   #timers: NodeJS.Timeout[] = [];
   readonly #crashAt: RedisBotAgentOptions['crashAt'];
   #crashCount = 0;
-  /** Handled entries, for tests and the bench. */
-  handled = 0;
 
   private constructor(options: RedisBotAgentOptions, reader: Redis) {
     this.#runtime = options.runtime;
@@ -203,13 +201,9 @@ export class RedisBotAgent {
       } catch (error) {
         verdict = this.#onFailure(stream, id, error);
       }
-      if (verdict === 'done') {
-        this.handled++;
-        return;
-      }
+      if (verdict === 'done') return;
       if (verdict === 'ack') {
         await this.#ack(stream, id).catch((error: unknown) => this.#logger.warn(`bot agent ${this.botId}: acknowledging ${stream} ${id} failed (it will be redelivered and recognised)`, { error: String(error) }));
-        this.handled++;
         return;
       }
       await sleep(wait);
@@ -296,10 +290,13 @@ export class RedisBotAgent {
       case 'not-owner':
         await this.#transport.forwardMessage(result.state.ownerBotId, entry.conversationId, entry.seq, entry.text);
         return 'ack';
-      case 'wait':
-        // Whatever it waits for settles by its deadline, even if the deadline entry was lost (Redis without persistence).
-        await this.#transport.ensureDeadline(result.state);
+      case 'wait': {
+        // Whatever it waits for settles by its deadline: a transfer still in flight past it lost its deadline entry
+        // (Redis without persistence), which is put back (the sweep then fails it).
+        const pending = result.state.transferring;
+        if (pending && Date.now() > pending.since + this.#transport.settings.transferTimeoutMs) await this.#transport.ensureDeadline(result.state);
         return 'retry';
+      }
     }
   }
 

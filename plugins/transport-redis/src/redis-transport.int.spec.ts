@@ -7,6 +7,7 @@ import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { createRuntime, type BottangoRuntime } from '@bottango/runtime';
 import { RedisStateModule } from '@bottango/store-redis';
 import { redisForTests } from '@bottango/testing/redis';
+import { ConversationEvents } from './conversation-events.js';
 import { RedisBotAgent } from './redis-bot-agent.js';
 import { RedisStreamsTransport } from './redis-streams-transport.js';
 import { RedisTransportModule } from './redis-transport-module.js';
@@ -116,6 +117,22 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     expect(await names()).toEqual([tech.consumer]);
     await tech.stop();
     expect(await names()).toEqual([]);
+  });
+
+  it("keeps a conversation's event stream bounded: trimmed to about its max length, and expiring when quiet", async () => {
+    const transport = front.transport as RedisStreamsTransport;
+    const events = new ConversationEvents(transport.redis, transport.keys, { maxLength: 10, ttlSeconds: 60 });
+    const id = `bounded-${randomUUID()}`;
+    const event: ConversationEvent = { type: 'bot-message', conversationId: id, botId: 'concierge', dialog: 'Welcome', text: 'hi' };
+    for (let n = 1; n <= 1_000; n++) await events.publish(id, [{ first: n, events: [event] }]);
+    // MAXLEN ~ trims whole stream nodes (100 entries each), so "about 10" stays under a couple of hundred.
+    expect(await transport.redis.xlen(transport.keys.events(id))).toBeLessThanOrEqual(200);
+    const ttl = await transport.redis.ttl(transport.keys.events(id));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+    // A step published again (after a crash) adds nothing.
+    await events.publish(id, [{ first: 1_000, events: [event] }]);
+    expect((await events.after(id, '999-0')).map((e) => e.id)).toEqual(['1000-0']);
   });
 
   it('refuses to run bots in other processes on a memory state store', async () => {
