@@ -22,6 +22,7 @@ export const BottangoErrorCode = {
   ModelFormat: 'MODEL_FORMAT',
   ScriptFailed: 'SCRIPT_FAILED',
   DialogLoop: 'DIALOG_LOOP',
+  MessageFailed: 'MESSAGE_FAILED',
   InvalidDataset: 'INVALID_DATASET',
 } as const;
 

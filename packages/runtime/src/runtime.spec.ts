@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { AGENT_ESCALATION_FAILED, BottangoError, IntentMatcher, type ConversationEvent } from '@bottango/core';
-import { createRuntime, type BottangoRuntime } from './index.js';
+import { AGENT_ESCALATION_FAILED, BottangoError, ConversationStateStore, IntentMatcher, type ConversationEvent, type ConversationState } from '@bottango/core';
+import { createRuntime, MemoryConversationStateStore, type BottangoRuntime } from './index.js';
 import { demoBots } from './__fixtures__/bots.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 
@@ -254,5 +254,25 @@ describe('disambiguation', () => {
     await rt.send(id, 'my order');
     expect(said(await rt.send(id, 'none of the above'))).toEqual(['orders: Orders did not understand.']);
     expect(said(await rt.send(id, 'cancel my order'))).toEqual(['orders: Cancelling.']);
+  });
+});
+
+describe('steps for transports', () => {
+  it('applies a message the bot cannot handle as an error and starts afresh, so later messages are not held up', async () => {
+    const states = new MemoryConversationStateStore();
+    const rt = await createRuntime({ bots: demoBots(), modules: [keywordMatcher, new ContainerModule(({ bind }) => void bind(ConversationStateStore).toConstantValue(states))] });
+    const id = await rt.startConversation({ botId: 'concierge' });
+    const stored = (await states.load(id)) as ConversationState;
+    // A conversation stored by an older version of the bot, waiting in a dialog the bot no longer has.
+    await states.save({ ...stored, dialogStack: [{ dialog: 'Removed since', position: 0, awaitingAnswer: true }] });
+
+    const first = await rt.applyMessage(id, 'concierge', 'hello', 1);
+    expect(first).toMatchObject({ kind: 'applied', events: [{ type: 'error', botId: 'concierge', code: 'INVALID_DEFINITION', message: expect.stringContaining('message 1 could not be handled') }] });
+    expect(await rt.getConversation(id)).toMatchObject({ appliedSeq: 1, dialogStack: [] });
+
+    const second = await rt.applyMessage(id, 'concierge', 'I need a refund please', 2);
+    expect(second.kind).toBe('applied');
+    expect(second.kind === 'applied' && only([...second.events], 'error')).toEqual([]);
+    expect((await rt.getConversation(id))?.appliedSeq).toBe(2);
   });
 });

@@ -202,9 +202,35 @@ export class BottangoRuntime implements TransferReceiver {
       if (state.ownerBotId !== botId) return { kind: 'not-owner', state };
       state.appliedSeq = seq;
       const before = state.outbox;
-      const turn = await this.#userTurn(state, text, true);
-      return { kind: 'applied', state: turn.state, events: turn.events, firstEvent: turn.firstEvent, ...(before ? { before } : {}) };
+      try {
+        const turn = await this.#userTurn(state, text, true);
+        return { kind: 'applied', state: turn.state, events: turn.events, firstEvent: turn.firstEvent, ...(before ? { before } : {}) };
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // A message the bot cannot handle (e.g. its state names a dialog the redeployed bot no longer has) is still
+        // applied, as an error, so the conversation's later messages do not wait for it forever.
+        return { kind: 'applied', ...(await this.#applyAsError(conversationId, seq, error)), ...(before ? { before } : {}) };
+      }
     });
+  }
+
+  async #applyAsError(conversationId: string, seq: number, error: unknown): Promise<ConversationStep> {
+    const state = await this.#load(conversationId);
+    state.appliedSeq = seq;
+    // Whatever dialog state made it fail is dropped: the next message starts afresh.
+    state.dialogStack = [];
+    const event: ConversationEvent = {
+      type: 'error',
+      conversationId,
+      botId: state.ownerBotId,
+      code: BottangoError.is(error) ? error.code : BottangoErrorCode.MessageFailed,
+      message: `message ${seq} could not be handled: ${error instanceof Error ? error.message : String(error)}`,
+    };
+    this.#parts.logger.error(event.message, { conversationId });
+    const turn = newTurn(state, '', [state.ownerBotId], { events: [event], outbox: true });
+    await this.#commit(turn);
+    this.#emit(event);
+    return { state: turn.state, events: turn.events, firstEvent: turn.firstEvent };
   }
 
   /**
@@ -826,3 +852,7 @@ function triggerOf(match: Extract<StarterMatch, { kind: 'pattern' | 'intent' }>)
   return match.kind === 'pattern' ? { by: 'pattern', pattern: match.pattern } : { by: 'intent', intentId: match.intentId, score: match.score, band: match.band };
 }
 
+/** Failures that go away by themselves: a lost compare-and-set, a store or transport that is away for a moment. */
+function isTransient(error: unknown): boolean {
+  return [BottangoErrorCode.VersionConflict, BottangoErrorCode.StoreUnavailable, BottangoErrorCode.StoreClosed, BottangoErrorCode.TransportUnavailable].some((code) => BottangoError.is(error, code));
+}
