@@ -51,10 +51,8 @@ export class AgentRegistry {
     const live: AgentHeartbeat[] = [];
     const dead: string[] = [];
     for (const [consumer, json] of Object.entries(all)) {
-      let heartbeat: AgentHeartbeat;
-      try {
-        heartbeat = JSON.parse(json) as AgentHeartbeat;
-      } catch {
+      const heartbeat = parseHeartbeat(json);
+      if (!heartbeat) {
         dead.push(consumer);
         continue;
       }
@@ -63,5 +61,18 @@ export class AgentRegistry {
     }
     if (dead.length > 0) await this.#redis.hdel(this.#key, ...dead);
     return live;
+  }
+}
+
+/** A heartbeat as an agent wrote it, or undefined for anything else (dropped from the registry). */
+function parseHeartbeat(json: string): AgentHeartbeat | undefined {
+  try {
+    const h = JSON.parse(json) as Partial<AgentHeartbeat> | null;
+    const valid =
+      typeof h === 'object' && h !== null && typeof h.botId === 'string' && Array.isArray(h.skills) && h.skills.every((s) => typeof s === 'string') &&
+      typeof h.connected === 'boolean' && typeof h.accepting === 'boolean' && typeof h.expires === 'number';
+    return valid ? (h as AgentHeartbeat) : undefined;
+  } catch {
+    return undefined;
   }
 }

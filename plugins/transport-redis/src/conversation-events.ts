@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConversationEvent } from '@bottango/core';
 import type { StreamKeys } from './keys.js';
+import { fieldsToRecord } from './entries.js';
 import { PUBLISH_EVENTS } from './lua.js';
 
 /** One entry of a conversation's event stream: the events of one stored step. */
@@ -76,13 +77,16 @@ export class ConversationEvents {
   }
 }
 
+/** An entry no Bottango process wrote (its events are not a JSON array) counts as empty, so readers go past it. */
 function toEntry(id: string, fields: readonly string[]): EventEntry {
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
-  return {
-    id,
-    first: Number(record['first']),
-    events: record['events'] === undefined ? [] : (JSON.parse(record['events']) as ConversationEvent[]),
-    ...(record['settled'] !== undefined ? { settled: Number(record['settled']) } : {}),
-  };
+  const record = fieldsToRecord(fields);
+  let events: ConversationEvent[] = [];
+  try {
+    const parsed: unknown = JSON.parse(record['events'] ?? '[]');
+    if (Array.isArray(parsed)) events = parsed as ConversationEvent[];
+  } catch {
+    // left empty
+  }
+  const settled = Number(record['settled']);
+  return { id, first: Number(record['first']), events, ...(record['settled'] !== undefined && Number.isSafeInteger(settled) ? { settled } : {}) };
 }

@@ -8,10 +8,16 @@ export type StreamEntry =
 
 const REASONS = new Set<string>(Object.values(TransferFailureReason));
 
-/** Reads an entry's fields; an entry no Bottango process wrote fails with INVALID_VALUE naming the stream, ID and field. */
-export function decodeEntry(stream: string, id: string, fields: readonly string[]): StreamEntry {
+/** A stream entry's `[field, value, …]` list as a record. */
+export function fieldsToRecord(fields: readonly string[]): Record<string, string> {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
+  return record;
+}
+
+/** Reads an entry's fields; an entry no Bottango process wrote fails with INVALID_VALUE naming the stream, ID and field. */
+export function decodeEntry(stream: string, id: string, fields: readonly string[]): StreamEntry {
+  const record = fieldsToRecord(fields);
   const fail = (field: string, why: string): never => {
     throw new BottangoError(BottangoErrorCode.InvalidValue, `entry ${id} of stream ${stream}: field "${field}" ${why}, got ${JSON.stringify(record[field])}`, {
       details: { stream, id, field, value: record[field] },

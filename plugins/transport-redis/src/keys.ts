@@ -12,7 +12,7 @@ export class StreamKeys {
     return `${this.prefix}inbox:${botId}`;
   }
 
-  /** A conversation's events, entry ID `n-0` for event number n and `n-1` for "settled after event n". */
+  /** A conversation's events: one entry per stored step, ID `n-0` with n the number of its last event. */
   events(conversationId: string): string {
     return `${this.prefix}events:${conversationId}`;
   }

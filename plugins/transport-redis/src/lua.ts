@@ -27,13 +27,18 @@ return {seq, from}
 export const PUBLISH_EVENTS = `
 local added = 0
 for i = 5, #ARGV, 4 do
-  local ok
+  local ok, err
   if ARGV[i + 3] == '' then
-    ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2])
+    ok, err = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2])
   else
-    ok = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2], 'settled', ARGV[i + 3])
+    ok, err = pcall(redis.call, 'XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[i], 'first', ARGV[i + 1], 'events', ARGV[i + 2], 'settled', ARGV[i + 3])
   end
-  if ok then added = added + 1 end
+  if ok then
+    added = added + 1
+  elseif not string.find(type(err) == 'table' and err.err or tostring(err), 'equal or smaller', 1, true) then
+    -- Only "already there" is expected; anything else fails the script before the input is acknowledged.
+    error(err)
+  end
 end
 if added > 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -54,10 +59,14 @@ return added
 export const EXPIRE_TRANSFERS = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, member in ipairs(due) do
-  local t = cjson.decode(member)
   redis.call('ZREM', KEYS[1], member)
+  local ok, t = pcall(cjson.decode, member)
+  -- A member no Bottango process wrote is dropped, not left to fail every sweep.
+  if ok and type(t) == 'table' and type(t.fromBotId) == 'string' and type(t.conversationId) == 'string'
+    and type(t.transferId) == 'string' and type(t.skill) == 'string' then
   redis.call('XADD', ARGV[3] .. t.fromBotId, '*', 'kind', 'failed', 'conversation', t.conversationId, 'transfer', t.transferId,
     'reason', 'timeout', 'message', 'no bot agent holding skill "' .. t.skill .. '" took the conversation in time')
+  end
 end
 return #due
 `;

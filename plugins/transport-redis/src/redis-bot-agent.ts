@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { BottangoError, BottangoErrorCode, type ConversationState, type Logger } from '@bottango/core';
 import type { BottangoRuntime, ConversationStep } from '@bottango/runtime';
 import type { InputEntry } from './conversation-events.js';
-import { decodeEntry, type StreamEntry } from './entries.js';
+import { decodeEntry, fieldsToRecord, type StreamEntry } from './entries.js';
 import { CONSUMER_GROUP } from './keys.js';
 import { EXPIRE_TRANSFERS } from './lua.js';
 import type { RedisStreamsTransport } from './redis-streams-transport.js';
@@ -82,8 +82,13 @@ export class RedisBotAgent {
     options.runtime.bot(options.botId);
     const reader = options.transport.redis.duplicate({ enableAutoPipelining: false, commandTimeout: BLOCK_MS + 10_000 });
     const agent = new RedisBotAgent(options, reader);
-    await agent.#createGroups();
-    await agent.#heartbeat();
+    try {
+      await agent.#createGroups();
+      await agent.#heartbeat();
+    } catch (error) {
+      reader.disconnect();
+      throw error;
+    }
     agent.#redis.defineCommand('bottangoExpireTransfers', { numberOfKeys: 1, lua: EXPIRE_TRANSFERS });
     agent.#loops.push(agent.#readLoop());
     const settings = options.transport.settings;
@@ -350,7 +355,7 @@ export class RedisBotAgent {
     for (const stream of this.#allStreams()) {
       const consumers = (await this.#redis.xinfo('CONSUMERS', stream, CONSUMER_GROUP)) as (string | number)[][];
       for (const fields of consumers) {
-        const info = Object.fromEntries(fields.reduce<[string, string | number][]>((pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [String(v), all[i + 1] as string | number]] : pairs), []));
+        const info = fieldsToRecord(fields.map(String));
         if (Number(info['pending']) === 0 && Number(info['idle']) > idleMs && info['name'] !== this.consumer) {
           await this.#redis.xgroup('DELCONSUMER', stream, CONSUMER_GROUP, String(info['name']));
         }

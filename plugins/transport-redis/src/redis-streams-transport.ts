@@ -12,6 +12,7 @@ import {
   type TransferRequest,
   type TransferTransport,
 } from '@bottango/core';
+import { parseRedisUrl } from '@bottango/store-redis';
 import { AgentRegistry } from './agent-registry.js';
 import { ConversationEvents } from './conversation-events.js';
 import { deadlineMember } from './entries.js';
@@ -62,6 +63,7 @@ export class RedisStreamsTransport implements TransferTransport {
   readonly registry: AgentRegistry;
   readonly events: ConversationEvents;
   readonly logger: Logger;
+  /** The Redis URL without its password. */
   readonly url: string;
   readonly #redis: SendingRedis;
   readonly #subscriber: Redis;
@@ -76,7 +78,7 @@ export class RedisStreamsTransport implements TransferTransport {
     this.#redis = redis as SendingRedis;
     this.#subscriber = subscriber;
     this.#connections = [redis, subscriber];
-    this.url = options.url;
+    this.url = parseRedisUrl(options.url, 'Redis transport').safeUrl;
     this.keys = new StreamKeys(options.keyPrefix ?? DEFAULT_STREAM_PREFIX);
     this.settings = settings;
     this.logger = options.logger ?? silentLogger;
@@ -176,11 +178,6 @@ export class RedisStreamsTransport implements TransferTransport {
     return this.#follower.untilSettled(conversationId, from, seq, this.settings.sendTimeoutMs);
   }
 
-  /** Follows a conversation's stream entries after `fromId` until `onEntry` returns true (or TRANSFER_FAILED after `timeoutMs`). */
-  follow(conversationId: string, fromId: string, onEntry: Parameters<EventFollower['follow']>[2], timeoutMs: number): Promise<void> {
-    return this.#follower.follow(conversationId, fromId, onEntry, timeoutMs);
-  }
-
   async followEvents(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void> {
     // Event n has ID `n-0`; a step's entry carries the ID of its last event, so a resumed read may start mid-step.
     let seen = afterId === undefined ? undefined : Number(afterId.split('-')[0]);
@@ -211,7 +208,7 @@ export class RedisStreamsTransport implements TransferTransport {
 
   /** Fails fast while Redis is away (a readiness check must not wait for the reconnect). */
   async ping(): Promise<void> {
-    if (this.#redis.status !== 'ready') throw new BottangoError(BottangoErrorCode.TransportUnavailable, `Redis at ${this.url.replace(/:[^:@/]*@/, ':***@')} is not connected (${this.#redis.status})`);
+    if (this.#redis.status !== 'ready') throw new BottangoError(BottangoErrorCode.TransportUnavailable, `Redis at ${this.url} is not connected (${this.#redis.status})`);
     await this.#redis.ping();
   }
 

@@ -135,6 +135,18 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     expect((await events.after(id, '999-0')).map((e) => e.id)).toEqual(['1000-0']);
   });
 
+  it('goes past what no Bottango process wrote: a broken event-stream entry, deadline member or heartbeat', async () => {
+    const transport = front.transport as RedisStreamsTransport;
+    const id = await front.startConversation({ botId: 'concierge' });
+    await transport.redis.xadd(transport.keys.events(id), '1-5', 'first', '1', 'events', '{not json', 'settled', 'soon');
+    await transport.redis.zadd(transport.keys.deadlines, 0, 'not a deadline');
+    await transport.redis.hset(transport.keys.agents, 'forged', JSON.stringify({ botId: 'billing', expires: Date.now() + 60_000 }));
+    const events = await front.send(id, 'I want a refund');
+    expect(ofType(events, 'transfer')).toMatchObject([{ toBotId: 'billing' }]);
+    await expect.poll(() => transport.redis.zscore(transport.keys.deadlines, 'not a deadline')).toBeNull();
+    await expect.poll(() => transport.redis.hexists(transport.keys.agents, 'forged')).toBe(0);
+  });
+
   it('refuses to run bots in other processes on a memory state store', async () => {
     const { bots } = await loadBotDirectory(BOTS);
     await expect(createRuntime({ bots, localBots: [], transport: (await server).url, modules: [NaturalMatcherModule.fromOptions({})] })).rejects.toMatchObject({

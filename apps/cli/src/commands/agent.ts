@@ -49,9 +49,16 @@ export const agentCommand: CliCommand = async (args, io) => {
     localBots: [values.bot],
   });
   for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
-  const transport = runtime.transport;
-  if (!(transport instanceof RedisStreamsTransport)) throw new Error('the runtime did not load the Redis Streams transport');
-  const agent = await RedisBotAgent.start({ runtime, transport, botId: values.bot, ...(concurrency ? { concurrency } : {}), ...(crashAt ? { crashAt } : {}) });
+  let agent: RedisBotAgent;
+  try {
+    const transport = runtime.transport;
+    if (!(transport instanceof RedisStreamsTransport)) throw new Error('the runtime did not load the Redis Streams transport');
+    agent = await RedisBotAgent.start({ runtime, transport, botId: values.bot, ...(concurrency ? { concurrency } : {}), ...(crashAt ? { crashAt } : {}) });
+  } catch (error) {
+    // Its connections would keep the process alive after the error is reported.
+    await runtime.close();
+    throw error;
+  }
   const skills = runtime.bot(values.bot).definition.skills;
   io.stdout.write(`bottango agent: ${values.bot} ready (skills: ${skills.join(', ') || 'none'}; consumer ${agent.consumer})\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
