@@ -412,7 +412,10 @@ export function createBottangoServer(runtime: BottangoRuntime, options: Bottango
     const bufferIdle = Math.min(o.idleExpiryMs, EVENT_BUFFER_IDLE_MS);
     for (const [id, entry] of events) {
       if (entry.streams.size > 0 || arrivals.has(id)) continue;
-      if (!opened.has(id) && now - entry.lastUsed >= o.idleExpiryMs) events.delete(id);
+      if (!opened.has(id) && now - entry.lastUsed >= o.idleExpiryMs) {
+        events.delete(id);
+        metrics.forget(id);
+      }
       else if (now - entry.lastUsed >= bufferIdle) entry.buffer.length = 0;
     }
   };

@@ -79,7 +79,8 @@ export interface TransferTransport {
   attach(receiver: TransferReceiver): void;
   /**
    * For transports whose bots run in other processes: hands a user message to the process running the conversation's
-   * owner and resolves with the events it caused, once the conversation has settled (no transfer in flight).
+   * owner and resolves with the events it caused, once the conversation has settled (no transfer in flight). The runtime
+   * calls it one message at a time per conversation, so each call's events are its own.
    */
   sendMessage?(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]>;
   /**
@@ -88,6 +89,8 @@ export interface TransferTransport {
    * a client that reconnects passes the last ID it saw and misses nothing.
    */
   followEvents?(conversationId: string, afterId: string | undefined, onEvent: (event: ConversationEvent, id: string) => void, signal: AbortSignal): Promise<void>;
+  /** Drops what the transport keeps for a conversation that was deleted (message numbering, events). Optional. */
+  forgetConversation?(conversationId: string): Promise<void>;
   /** Resolves when the transport's backend answers, rejects with the reason otherwise (readiness checks). Optional. */
   ping?(): Promise<void>;
   /** Stops consuming and releases connections. Optional. */

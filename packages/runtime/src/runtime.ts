@@ -159,10 +159,11 @@ export class BottangoRuntime implements TransferReceiver {
     return this.#parts.states.load(conversationId);
   }
 
-  /** Removes the conversation's state (its Context Session Store entries are the caller's to delete). */
+  /** Removes the conversation's state and what the transport keeps of it (its Context Session Store entries are the caller's to delete). */
   async deleteConversation(conversationId: string): Promise<void> {
     this.#assertOpen();
     await this.#parts.states.delete(conversationId);
+    await this.#parts.transport.forgetConversation?.(conversationId);
     this.#remoteOwners.delete(conversationId);
   }
 
@@ -172,19 +173,21 @@ export class BottangoRuntime implements TransferReceiver {
    */
   async send(conversationId: string, text: string): Promise<ConversationEvent[]> {
     this.#assertOpen();
-    const transport = this.#parts.transport;
-    const localBots = this.#parts.localBots;
-    if (localBots && transport.sendMessage) {
+    return this.#queue.run(conversationId, async () => {
+      const transport = this.#parts.transport;
+      const localBots = this.#parts.localBots;
       // A front (no local bot) remembers owners; a stale one costs the owner's process a forward, nothing else.
-      const owner = (localBots.size === 0 ? this.#remoteOwners.get(conversationId) : undefined) ?? (await this.#load(conversationId)).ownerBotId;
-      if (!localBots.has(owner)) {
+      const remembered = localBots?.size === 0 ? this.#remoteOwners.get(conversationId) : undefined;
+      const state = remembered === undefined ? await this.#load(conversationId) : undefined;
+      const owner = remembered ?? (state as ConversationState).ownerBotId;
+      if (localBots && !localBots.has(owner) && transport.sendMessage) {
         const events = await transport.sendMessage(conversationId, owner, text);
         if (localBots.size === 0) this.#rememberOwner(conversationId, events.findLast((e) => e.type === 'transfer')?.toBotId ?? owner);
         for (const event of events) this.#emit(event);
         return events;
       }
-    }
-    return this.#queue.run(conversationId, async () => (await this.#userTurn(await this.#load(conversationId), text, false)).events);
+      return (await this.#userTurn(state ?? (await this.#load(conversationId)), text, false)).events;
+    });
   }
 
   /**

@@ -68,8 +68,6 @@ export class RedisStreamsTransport implements TransferTransport {
   readonly #redis: SendingRedis;
   readonly #subscriber: Redis;
   readonly #follower: EventFollower;
-  /** A front's messages of one conversation go one at a time, so each send's events are its own. */
-  readonly #sending = new Map<string, Promise<unknown>>();
   readonly #connections: Redis[];
   #closed = false;
 
@@ -157,19 +155,9 @@ export class RedisStreamsTransport implements TransferTransport {
   }
 
   /** A front's user message: into the owner's inbox with the conversation's next sequence number; resolves when it settled. */
-  sendMessage(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
-    if (this.#closed) return Promise.reject(new BottangoError(BottangoErrorCode.TransportUnavailable, 'the Redis transport is closed'));
-    const previous = this.#sending.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.#send(conversationId, ownerBotId, text),
-      () => this.#send(conversationId, ownerBotId, text),
-    );
-    const tail = next.catch(() => undefined);
-    this.#sending.set(conversationId, tail);
-    void tail.then(() => {
-      if (this.#sending.get(conversationId) === tail) this.#sending.delete(conversationId);
-    });
-    return next;
+  async sendMessage(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
+    if (this.#closed) throw new BottangoError(BottangoErrorCode.TransportUnavailable, 'the Redis transport is closed');
+    return this.#send(conversationId, ownerBotId, text);
   }
 
   async #send(conversationId: string, ownerBotId: string, text: string): Promise<ConversationEvent[]> {
@@ -206,6 +194,11 @@ export class RedisStreamsTransport implements TransferTransport {
     }
   }
 
+  /** A deleted conversation's message counter and event stream go too. */
+  async forgetConversation(conversationId: string): Promise<void> {
+    await this.#redis.del(this.keys.messageSeq(conversationId), this.keys.events(conversationId));
+  }
+
   /** Fails fast while Redis is away (a readiness check must not wait for the reconnect). */
   async ping(): Promise<void> {
     if (this.#redis.status !== 'ready') throw new BottangoError(BottangoErrorCode.TransportUnavailable, `Redis at ${this.url} is not connected (${this.#redis.status})`);
@@ -215,7 +208,6 @@ export class RedisStreamsTransport implements TransferTransport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.allSettled([...this.#sending.values()]);
     for (const connection of this.#connections) connection.disconnect();
   }
 }

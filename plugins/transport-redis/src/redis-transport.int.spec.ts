@@ -147,6 +147,16 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     await expect.poll(() => transport.redis.hexists(transport.keys.agents, 'forged')).toBe(0);
   });
 
+  it('deleting a conversation removes its message counter and event stream too', async () => {
+    const transport = front.transport as RedisStreamsTransport;
+    const id = await front.startConversation({ botId: 'concierge' });
+    await front.send(id, 'hello');
+    expect(await transport.redis.exists(transport.keys.messageSeq(id), transport.keys.events(id))).toBe(2);
+    await front.deleteConversation(id);
+    expect(await transport.redis.exists(transport.keys.messageSeq(id), transport.keys.events(id))).toBe(0);
+    expect(await front.getConversation(id)).toBeUndefined();
+  });
+
   it('refuses to run bots in other processes on a memory state store', async () => {
     const { bots } = await loadBotDirectory(BOTS);
     await expect(createRuntime({ bots, localBots: [], transport: (await server).url, modules: [NaturalMatcherModule.fromOptions({})] })).rejects.toMatchObject({
