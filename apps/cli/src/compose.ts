@@ -5,7 +5,7 @@ import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
-import { createRuntime, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
+import { createRuntime, transportPluginFor, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
 
 export interface ComposeOptions {
   readonly botsDir: string;
@@ -63,6 +63,16 @@ function checkDefaultPattern(syntax: string, pattern: string): string | undefine
     const prefix = `pattern ${JSON.stringify(pattern)}: `;
     return message.startsWith(prefix) ? message.slice(prefix.length) : message;
   }
+}
+
+/**
+ * How a front composes: with a transport that runs the bots in other processes (`redis://…`) it runs no bot itself
+ * and its stores default to the transport's server; in-process (absent or `in-process`) only `store` is kept.
+ */
+export function frontOptions(transport: string | undefined, store: string | undefined): Pick<ComposeOptions, 'transport' | 'localBots' | 'store'> {
+  const elsewhere = transport !== undefined && transportPluginFor(transport) !== undefined;
+  const chosenStore = store ?? (elsewhere ? transport : undefined);
+  return { ...(chosenStore !== undefined ? { store: chosenStore } : {}), ...(elsewhere ? { transport, localBots: [] } : {}) };
 }
 
 /** The bot that answers first: `--start`, or the only bot; with several bots and no `--start`, a usage error. */

@@ -1,2 +1,2 @@
 export { main, USAGE } from './cli.js';
-export { composeRuntime, type ComposeOptions, type ComposedRuntime } from './compose.js';
+export { composeRuntime, frontOptions, type ComposeOptions, type ComposedRuntime } from './compose.js';

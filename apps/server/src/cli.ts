@@ -134,16 +134,13 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
 
   let runtime: BottangoRuntime;
   try {
-    const { composeRuntime } = await import('@bottango/cli');
-    const front = values.transport !== undefined && values.transport !== 'in-process';
-    const store = values.store ?? (front ? values.transport : undefined);
+    const { composeRuntime, frontOptions } = await import('@bottango/cli');
     const composed = await composeRuntime({
       botsDir: values.bots,
       cwd: io.cwd,
       logger: stderrLogger(io.stderr),
-      ...(store !== undefined ? { store } : {}),
+      ...frontOptions(values.transport, values.store),
       ...(values.state !== undefined ? { state: values.state } : {}),
-      ...(front && values.transport ? { transport: values.transport, localBots: [] } : {}),
     });
     runtime = composed.runtime;
     for (const w of composed.warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { parseArgs } from 'node:util';
-import { composeRuntime, startBot } from '../compose.js';
+import { composeRuntime, frontOptions, startBot } from '../compose.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -16,15 +16,9 @@ export const chatCommand: CliCommand = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, transport: { type: 'string' }, user: { type: 'string' } }, strict: true });
   if (!values.bots) throw new UsageError('chat: --bots <dir> is required', CHAT_USAGE);
   io.stderr.write('Loading bots…\n');
-  const front = values.transport !== undefined && values.transport !== 'in-process';
-  const store = values.store ?? (front ? values.transport : undefined);
-  const { runtime, warnings } = await composeRuntime({
-    botsDir: values.bots,
-    cwd: io.cwd,
-    ...(store ? { store } : {}),
-    ...(values.state ? { state: values.state } : {}),
-    ...(front && values.transport ? { transport: values.transport, localBots: [] } : {}),
-  });
+  const placement = frontOptions(values.transport, values.store);
+  const front = placement.localBots !== undefined;
+  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...placement, ...(values.state ? { state: values.state } : {}) });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);
