@@ -14,6 +14,10 @@ export interface TestRedisServer {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** `redis-server --version`'s version, e.g. `7.0.15`. */
+  readonly version: string;
+  /** Process ID of the running server (undefined while it is down). */
+  pid(): number | undefined;
   /** SIGKILL: no shutdown, no final save — a crash. */
   kill(): Promise<void>;
   /** Starts redis-server again on the same port and directory (so it reloads its AOF). */
@@ -37,9 +41,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string, appendOnly: boolean): Promise<ChildProcess> {
+/** How the append-only file is written: `always` (every write on disk before it is answered) or `everysec`. */
+export type AppendFsync = 'always' | 'everysec';
+
+function launch(port: number, dir: string, appendOnly: AppendFsync | false): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'warning', '--logfile', ''];
-  if (appendOnly) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+  if (appendOnly) args.push('--appendonly', 'yes', '--appendfsync', appendOnly);
   else args.push('--appendonly', 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -71,12 +78,16 @@ function launch(port: number, dir: string, appendOnly: boolean): Promise<ChildPr
   });
 }
 
-/** Starts a throwaway redis-server; fails with an install hint when redis-server is missing. */
-export async function startTestRedisServer(options: { appendOnly?: boolean } = {}): Promise<TestRedisServer> {
+/**
+ * Starts a throwaway redis-server; fails with an install hint when redis-server is missing. `appendOnly: true` is an
+ * AOF with fsync `always`; `appendFsync` picks another policy.
+ */
+export async function startTestRedisServer(options: { appendOnly?: boolean; appendFsync?: AppendFsync } = {}): Promise<TestRedisServer> {
   if (!redisServerInstalled()) throw new Error(INSTALL_HINT);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bottango-redis-'));
-  const appendOnly = options.appendOnly ?? false;
+  const appendOnly: AppendFsync | false = options.appendFsync ?? (options.appendOnly ? 'always' : false);
+  const version = /v=(\S+)/.exec(spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
   let child: ChildProcess | undefined = await launch(port, dir, appendOnly);
   const exited = (c: ChildProcess): Promise<void> =>
     c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', () => resolve()));
@@ -84,6 +95,8 @@ export async function startTestRedisServer(options: { appendOnly?: boolean } = {
     url: `redis://127.0.0.1:${port}/0`,
     port,
     dir,
+    version,
+    pid: () => child?.pid,
     async kill() {
       if (!child) return;
       const c = child;

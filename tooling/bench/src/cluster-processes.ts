@@ -1,10 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:net';
 
 /**
- * The child processes of `pnpm bench cluster`: a redis-server and the `bottango agent` processes. Every child is
+ * The child processes of `pnpm bench cluster`: the `bottango agent` processes. Every child is
  * SIGKILLed when the bench process exits, whatever the reason, so none outlives it.
  */
 export interface Child {
@@ -63,51 +61,6 @@ export async function waitFor(child: Child, what: string, ready: () => boolean |
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-export async function freeLoopbackPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** True when a Redis server on the loopback port answers PING. */
-export function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let reply = '';
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
-}
-
-export interface RedisServer {
-  readonly url: string;
-  readonly version: string;
-  readonly child: Child;
-}
-
-/** A redis-server of its own in `dir` on a free loopback port: AOF with fsync every second, no RDB snapshots. */
-export async function startRedisServer(dir: string): Promise<RedisServer> {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error('redis-server is not installed (Debian/Ubuntu: sudo apt-get install -y redis-server)');
-  const version = /v=(\S+)/.exec(probe.stdout)?.[1] ?? 'unknown';
-  const port = await freeLoopbackPort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no', '--loglevel', 'warning', '--logfile', ''];
-  const child = spawnChild('redis-server', 'redis-server', args, dir);
-  await waitFor(child, 'answering PING', () => redisAnswers(port), 10_000);
-  return { url: `redis://127.0.0.1:${port}`, version, child };
 }
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;

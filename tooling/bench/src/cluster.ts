@@ -7,7 +7,7 @@
  * BENCHMARKS.md; its last stdout line is one JSON object with the figures.
  * Run: `pnpm bench cluster` (or `node tooling/bench/dist/cluster.js` after a build).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +18,8 @@ import { RedisStateModule } from '@bottango/store-redis';
 import { CONSUMER_GROUP, RedisTransportModule, type RedisStreamsTransport } from '@bottango/transport-redis';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
 import { ClusterLoad, SPECIALISTS, type Figures, type RunReport } from './cluster-load.js';
-import { cpuSeconds, spawnChild, startRedisServer, stopChild, waitFor, type Child, type RedisServer } from './cluster-processes.js';
+import { startTestRedisServer, type TestRedisServer } from '@bottango/testing/redis';
+import { cpuSeconds, spawnChild, stopChild, waitFor, type Child } from './cluster-processes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../../../apps/cli/dist/main.js');
@@ -122,14 +123,19 @@ async function pendingByConsumer(transport: RedisStreamsTransport, streams: read
 }
 
 const work = mkdtempSync(join(tmpdir(), 'bottango-bench-cluster-'));
-process.once('exit', () => rmSync(work, { recursive: true, force: true }));
+let redis: TestRedisServer | undefined;
+process.once('exit', () => {
+  rmSync(work, { recursive: true, force: true });
+  // The redis-server is not one of cluster-processes' children: it must not outlive the bench either.
+  const pid = redis?.pid();
+  if (pid !== undefined) process.kill(pid, 'SIGKILL');
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 setTimeout(() => {
   process.stderr.write(`bench cluster: still running after ${WATCHDOG_MS / 1000} s; killing every child process\n`);
   process.exit(1);
 }, WATCHDOG_MS).unref();
 
-let redis: RedisServer | undefined;
 const agents: Agent[] = [];
 let front: BottangoRuntime | undefined;
 try {
@@ -137,8 +143,7 @@ try {
   const bots = join(work, 'bots');
   // A copy, so the agents' trained models (.bottango/) stay out of the repository.
   cpSync(BOTS, bots, { recursive: true, filter: (source) => basename(source) !== '.bottango' });
-  mkdirSync(join(work, 'redis'));
-  redis = await startRedisServer(join(work, 'redis'));
+  redis = await startTestRedisServer({ appendFsync: 'everysec' });
   const url = redis.url;
 
   const startAgent = async (bot: string, replica: number): Promise<Agent> => {
@@ -164,7 +169,7 @@ try {
   const transport = front.transport as RedisStreamsTransport;
   // Each process by role; the replicas of a bot add up under one role.
   const processes = (): [string, number | undefined][] => [
-    ['redis-server', redis?.child.process.pid],
+    ['redis-server', redis?.pid()],
     ...agents.filter((a) => a.child.alive()).map((a): [string, number | undefined] => [a.bot === 'concierge' ? 'concierge' : `${a.bot} (${REPLICAS} replicas)`, a.child.process.pid]),
   ];
   const load = new ClusterLoad(front);
@@ -225,7 +230,7 @@ try {
 } finally {
   await Promise.race([front?.close(), new Promise((r) => setTimeout(r, 5_000))]).catch(() => undefined);
   await Promise.all(agents.map((a) => stopChild(a.child)));
-  if (redis) await stopChild(redis.child);
+  await redis?.stop();
 }
 // Nothing of this section may linger (a connection, a timer): every child is gone, the figures are written.
 process.exit();
