@@ -75,7 +75,7 @@ export function toErrorResponse(error: unknown, get: (context: string, path: str
     return { status: error.statusCode, body: { error: { code: error.code, message: error.message, ...(field !== undefined ? { field } : {}), ...(echoable(value) ? { value } : {}) } }, ...(headers ? { headers } : {}) };
   }
   if (BottangoError.is(error)) {
-    const status = UNAVAILABLE.has(error.code) ? 503 : error.code === BottangoErrorCode.UnknownConversation || error.code === BottangoErrorCode.UnknownBot ? 404 : error.code === BottangoErrorCode.VersionConflict ? 409 : 500;
+    const status = UNAVAILABLE.has(error.code) ? 503 : error.code === BottangoErrorCode.SettleTimeout ? 504 : error.code === BottangoErrorCode.UnknownConversation || error.code === BottangoErrorCode.UnknownBot ? 404 : error.code === BottangoErrorCode.VersionConflict ? 409 : 500;
     return { status, body: { error: { code: error.code, message: error.message } } };
   }
   const e = (error ?? {}) as FrameworkError;

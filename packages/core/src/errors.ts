@@ -23,6 +23,7 @@ export const BottangoErrorCode = {
   ScriptFailed: 'SCRIPT_FAILED',
   DialogLoop: 'DIALOG_LOOP',
   MessageFailed: 'MESSAGE_FAILED',
+  SettleTimeout: 'SETTLE_TIMEOUT',
   InvalidDataset: 'INVALID_DATASET',
 } as const;
 

@@ -54,7 +54,7 @@ export class EventFollower {
   }
 
   /**
-   * Calls `onEntry` for every entry after `fromId` until it returns true, or fails with TRANSFER_FAILED after
+   * Calls `onEntry` for every entry after `fromId` until it returns true, or fails with SETTLE_TIMEOUT after
    * `timeoutMs` without that.
    */
   async follow(conversationId: string, fromId: string, onEntry: (entry: EventEntry) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -81,7 +81,7 @@ export class EventFollower {
         if (nudged) continue;
         const left = deadline - Date.now();
         if (left <= 0) {
-          throw new BottangoError(BottangoErrorCode.TransferFailed, `conversation "${conversationId}" did not settle within ${timeoutMs} ms (is a bot agent for its bot running?)`, {
+          throw new BottangoError(BottangoErrorCode.SettleTimeout, `conversation "${conversationId}" did not settle within ${timeoutMs} ms (is a bot agent for its bot running?)`, {
             details: { conversationId, timeoutMs },
           });
         }

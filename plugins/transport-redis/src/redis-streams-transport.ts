@@ -189,7 +189,7 @@ export class RedisStreamsTransport implements TransferTransport {
         );
       } catch (error) {
         // A quiet minute, or Redis away for a moment: keep following from the last entry seen.
-        if (!BottangoError.is(error, BottangoErrorCode.TransferFailed)) await new Promise((r) => setTimeout(r, 200));
+        if (!BottangoError.is(error, BottangoErrorCode.SettleTimeout)) await new Promise((r) => setTimeout(r, 200));
       }
     }
   }

@@ -157,6 +157,18 @@ describe('Redis Streams transport (bots in separate runtimes)', () => {
     expect(await front.getConversation(id)).toBeUndefined();
   });
 
+  it('a message whose bot runs nowhere fails with SETTLE_TIMEOUT after sendTimeoutMs, naming the conversation', async () => {
+    const transport = await RedisStreamsTransport.connect({ url: (await server).url, keyPrefix: `${prefix}bus:`, sendTimeoutMs: 300 });
+    try {
+      await expect(transport.sendMessage('nobody-runs-its-bot', 'human-desk', 'hello')).rejects.toMatchObject({
+        code: 'SETTLE_TIMEOUT',
+        message: expect.stringContaining('conversation "nobody-runs-its-bot" did not settle within 300 ms'),
+      });
+    } finally {
+      await transport.close();
+    }
+  });
+
   it('refuses to run bots in other processes on a memory state store', async () => {
     const { bots } = await loadBotDirectory(BOTS);
     await expect(createRuntime({ bots, localBots: [], transport: (await server).url, modules: [NaturalMatcherModule.fromOptions({})] })).rejects.toMatchObject({
