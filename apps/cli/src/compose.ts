@@ -5,7 +5,7 @@ import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
-import { createRuntime, transportPluginFor, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
+import { createRuntime, parseStateSetting, parseStoreSetting, parseTransportSetting, transportPluginFor, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
 
 export interface ComposeOptions {
   readonly botsDir: string;
@@ -41,9 +41,9 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     bots: loaded.bots,
     groups: loaded.groups,
     modules,
-    ...(options.store !== undefined ? { store: options.store } : {}),
-    ...(options.state !== undefined ? { state: options.state } : {}),
-    ...(options.transport !== undefined ? { transport: options.transport, transportOptions: options.transportOptions ?? {} } : {}),
+    ...(options.store !== undefined ? { store: parseStoreSetting(options.store) } : {}),
+    ...(options.state !== undefined ? { state: parseStateSetting(options.state) } : {}),
+    ...(options.transport !== undefined ? { transport: parseTransportSetting(options.transport), transportOptions: options.transportOptions ?? {} } : {}),
     ...(options.localBots !== undefined ? { localBots: options.localBots } : {}),
     importModule: (name) => import(name),
     defaultIntentMatcher: 'natural',

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { BottangoError } from '@bottango/core';
 import { loadBotDirectory } from '@bottango/definitions';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
-import { createRuntime, formatConversationEvent, type BottangoRuntime } from '@bottango/runtime';
+import { createRuntime, formatConversationEvent, parseStoreSetting, type BottangoRuntime } from '@bottango/runtime';
 
 export const BOTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../bots');
 
@@ -56,7 +56,7 @@ export async function runDemo(argv: readonly string[], out: NodeJS.WritableStrea
       groups: loaded.groups,
       modules: [NaturalMatcherModule.fromOptions({ cacheDir: resolve(BOTS_DIR, '../.bottango/models') })],
       importModule: (name) => import(name),
-      ...(store ? { store } : {}),
+      ...(store ? { store: parseStoreSetting(store) } : {}),
     });
   } catch (error) {
     err.write(`demo: ${BottangoError.is(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

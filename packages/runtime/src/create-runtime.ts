@@ -23,6 +23,7 @@ import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 import { importFromCwd, loadPluginModules, statePluginFor, storePluginFor, transportPluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
 import { BottangoRuntime } from './runtime.js';
+import type { StateSetting, StoreSetting, TransportSetting } from './settings.js';
 
 export interface RuntimeOptions {
   readonly bots: readonly BotDefinition[];
@@ -32,17 +33,17 @@ export interface RuntimeOptions {
   /** Plugins by package name, each with its own options; loaded with `importModule`. */
   readonly plugins?: readonly PluginReference[];
   /** Context Session Store: `memory` (default), `sqlite:<path>`, `redis://host:port`. */
-  readonly store?: string;
+  readonly store?: StoreSetting;
   /**
    * Where conversation states live: `memory`, `sqlite:<path>`, `redis://host:port`. Default: the backend of `store`
    * (the same file or server; memory when `store` is memory), unless a module binds `ConversationStateStore`.
    */
-  readonly state?: string;
+  readonly state?: StateSetting;
   /**
    * How transfers travel: `in-process` (default) or `redis://…` — bots in separate processes over Redis Streams
    * (needs @bottango/transport-redis installed, and `state`/`store` shared by the processes: Redis or SQLite).
    */
-  readonly transport?: string;
+  readonly transport?: TransportSetting;
   /** Options of the transport named by `transport` (e.g. `{ transferTimeoutMs: 5000 }`); see its README. */
   readonly transportOptions?: Readonly<Record<string, unknown>>;
   /** How plugin packages are imported. Default: resolved from the current directory. */

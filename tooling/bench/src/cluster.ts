@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadBotDirectory } from '@bottango/definitions';
-import { createRuntime, type BottangoRuntime } from '@bottango/runtime';
+import { createRuntime, parseStoreSetting, type BottangoRuntime } from '@bottango/runtime';
 import { RedisStateModule } from '@bottango/store-redis';
 import { CONSUMER_GROUP, RedisTransportModule, type RedisStreamsTransport } from '@bottango/transport-redis';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
@@ -162,7 +162,7 @@ try {
     bots: definitions.bots,
     groups: definitions.groups,
     localBots: [],
-    store: url,
+    store: parseStoreSetting(url),
     importModule: (name) => import(name),
     modules: [RedisStateModule.fromOptions({ url }), RedisTransportModule.fromOptions({ url, sendTimeoutMs: SEND_TIMEOUT_MS })],
   });
