@@ -64,4 +64,12 @@ export {
 export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer } from './conversation-state.js';
 export { describeDialogTrigger, type ConversationEvent, type ConversationEventType, type DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
-export { BOTTANGO_PLUGIN_BRAND, definePlugin, isBottangoPlugin, type BottangoPlugin } from './plugin.js';
+export {
+  BOTTANGO_PLUGIN_BRAND,
+  definePlugin,
+  isBottangoPlugin,
+  validatePluginOptions,
+  type BottangoPlugin,
+  type PluginOptionsSchema,
+  type PluginOptionsIssue,
+} from './plugin.js';

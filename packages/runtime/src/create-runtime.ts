@@ -6,6 +6,7 @@ import {
   ConversationStateStore,
   IntentMatcher,
   Logger,
+  DEFAULT_PATTERN_SYNTAX,
   StarterPatternSyntax,
   TransferTransport,
   silentLogger,
@@ -21,7 +22,8 @@ import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-import { importFromCwd, loadPluginModules, statePluginFor, storePluginFor, transportPluginFor, type ImportModule, type PluginReference } from './plugin-loader.js';
+import { loadPlugins, statePluginFor, storePluginFor, transportPluginFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
+import type { ImportModule, PluginSearchPath } from './plugin-resolution.js';
 import { BottangoRuntime } from './runtime.js';
 import type { StateSetting, StoreSetting, TransportSetting } from './settings.js';
 
@@ -30,8 +32,17 @@ export interface RuntimeOptions {
   readonly groups?: readonly BotGroupDefinition[];
   /** Plugins as ContainerModules (e.g. `NaturalMatcherModule.fromOptions({})`). */
   readonly modules?: readonly ContainerModule[];
-  /** Plugins by package name, each with its own options; loaded with `importModule`. */
+  /**
+   * Plugins by package name, each with its own options (validated against the plugin's schema), looked up in
+   * `pluginSearchPaths`. A plugin that provides pattern syntax `pattern` replaces the bundled pattern matcher, and
+   * one that binds the context store replaces the memory store.
+   */
   readonly plugins?: readonly PluginReference[];
+  /**
+   * Where plugin packages are looked up, in order: folders (a project's folder) or module URLs (an app's
+   * `import.meta.url`, for the plugins the app bundles). Default: the current directory.
+   */
+  readonly pluginSearchPaths?: readonly PluginSearchPath[];
   /** Context Session Store: `memory` (default), `sqlite:<path>`, `redis://host:port`. */
   readonly store?: StoreSetting;
   /**
@@ -46,7 +57,7 @@ export interface RuntimeOptions {
   readonly transport?: TransportSetting;
   /** Options of the transport named by `transport` (e.g. `{ transferTimeoutMs: 5000 }`); see its README. */
   readonly transportOptions?: Readonly<Record<string, unknown>>;
-  /** How plugin packages are imported. Default: resolved from the current directory. */
+  /** Imports plugin packages by name instead of looking them up in `pluginSearchPaths` (tests, bundlers). */
   readonly importModule?: ImportModule;
   /** Intent matcher for bots that do not name one. Default: the only one loaded, else `natural`. */
   readonly defaultIntentMatcher?: string;
@@ -99,17 +110,24 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   const references = [...(options.plugins ?? [])];
   const storePlugin = options.store === undefined ? undefined : storePluginFor(options.store);
   if (storePlugin) references.push(storePlugin);
+  const transportPlugin = options.transport === undefined ? undefined : transportPluginFor(options.transport, options.transportOptions ?? {});
+  if (transportPlugin) references.push(transportPlugin);
   // Conversation states live with the context store unless `state` says otherwise; the state plugin is loaded last.
   const stateSetting = options.state ?? options.store ?? 'memory';
   const statePlugin = statePluginFor(stateSetting);
   if (statePlugin) references.push(statePlugin);
-  const loaded = references.length > 0 ? await loadPluginModules(references, options.importModule ?? importFromCwd) : [];
-  const stateModule = statePlugin ? loaded.pop() : undefined;
-  if (options.transport !== undefined) {
-    const transportPlugin = transportPluginFor(options.transport, options.transportOptions ?? {});
-    if (transportPlugin) loaded.push(...(await loadPluginModules([transportPlugin], options.importModule ?? importFromCwd)));
+  const loadOptions = { ...(options.pluginSearchPaths ? { searchPaths: options.pluginSearchPaths } : {}), ...(options.importModule ? { importModule: options.importModule } : {}) };
+  const loaded = references.length > 0 ? await loadPlugins(references, loadOptions) : [];
+  const statePluginLoaded = statePlugin ? loaded.pop() : undefined;
+  container.load(...(options.modules ?? []), ...loaded.map((p) => p.module));
+  // The bundled pattern matcher is loaded only when no plugin provides its syntax, so a configured copy replaces it.
+  const bundled: LoadedPlugin[] = [];
+  if (!(container.isBound(StarterPatternSyntax) ? container.getAll<StarterPatternSyntax>(StarterPatternSyntax) : []).some((s) => s.syntax === DEFAULT_PATTERN_SYNTAX)) {
+    const module = PatternMatcherModule.fromOptions({});
+    container.load(module);
+    bundled.push({ package: '@bottango/matcher-pattern', name: '@bottango/matcher-pattern', version: undefined, module });
   }
-  container.load(PatternMatcherModule.fromOptions({}), ...(options.modules ?? []), ...loaded);
+  const stateModule = statePluginLoaded?.module;
   const stateFromModule = container.isBound(ConversationStateStore);
   if (stateModule && !stateFromModule) container.load(stateModule);
   else if (stateModule && options.state !== undefined) {
@@ -142,12 +160,13 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
 
   const syntaxes = new Map<string, StarterPatternSyntax>();
   for (const syntax of container.getAll<StarterPatternSyntax>(StarterPatternSyntax)) {
-    if (syntaxes.has(syntax.syntax)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide pattern syntax "${syntax.syntax}"`);
+    if (syntaxes.has(syntax.syntax)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide pattern syntax "${syntax.syntax}"; load one of them`);
     syntaxes.set(syntax.syntax, syntax);
   }
   const matchers = new Map<string, IntentMatcher>();
-  if (container.isBound(IntentMatcher)) {
-    for (const matcher of container.getAll<IntentMatcher>(IntentMatcher)) matchers.set(matcher.id, matcher);
+  for (const matcher of container.isBound(IntentMatcher) ? container.getAll<IntentMatcher>(IntentMatcher) : []) {
+    if (matchers.has(matcher.id)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide intent matcher "${matcher.id}"; load one of them`);
+    matchers.set(matcher.id, matcher);
   }
 
   // The one place definitions are checked: bots built in code get the same checks as bot files (bots loaded from files
@@ -211,6 +230,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     logger,
     maxEscalationRetries: options.maxEscalationRetries ?? 3,
     transcriptLimit: options.transcriptLimit ?? 50,
+    plugins: [...loaded, ...(statePluginLoaded ? [statePluginLoaded] : []), ...bundled].map(({ module: _module, ...info }) => ({ ...info, bundled: bundled.some((b) => b.package === info.package) })),
     ...(localBots ? { localBots } : {}),
     onClose: async () => {
       await transport.close?.();

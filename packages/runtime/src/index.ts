@@ -4,6 +4,7 @@ export { createRuntime, GROUP_OTHERS_INTENT_ID, type RuntimeOptions } from './cr
 export { parseStoreSetting, parseStateSetting, parseTransportSetting, type StoreSetting, type StateSetting, type TransportSetting } from './settings.js';
 export {
   BottangoRuntime,
+  type RuntimePluginInfo,
   type ConversationEventListener,
   type StartConversationOptions,
   type GroupRoute,
@@ -13,6 +14,7 @@ export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMa
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-export { loadPluginModules, storePluginFor, statePluginFor, transportPluginFor, importFromCwd, type PluginReference, type ImportModule } from './plugin-loader.js';
+export { loadPlugins, storePluginFor, statePluginFor, transportPluginFor, type PluginReference, type LoadedPlugin, type PluginLoadOptions } from './plugin-loader.js';
+export { resolvePluginPackage, type ImportModule, type PluginSearchPath, type ResolvedPackage } from './plugin-resolution.js';
 export { formatConversationEvent, formatTangoContext } from './format-event.js';
 export { rankGroupCandidates, checkGroup, MAX_RECOMMENDED_GROUP_SIZE, type GroupCandidate, type GroupOverlap, type GroupCheckReport } from './group-routing.js';

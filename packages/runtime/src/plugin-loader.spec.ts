@@ -1,7 +1,11 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { BottangoError, IntentMatcher, definePlugin } from '@bottango/core';
-import { createRuntime, loadPluginModules, storePluginFor } from './index.js';
+import { z } from 'zod';
+import { BOTTANGO_PLUGIN_BRAND, BottangoError, IntentMatcher, definePlugin } from '@bottango/core';
+import { createRuntime, loadPlugins, storePluginFor } from './index.js';
 import { demoBots } from './__fixtures__/bots.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 
@@ -31,16 +35,18 @@ describe('plugins by package name', () => {
   });
 
   it('reports every plugin that fails, with the reason of each', async () => {
-    const error = await loadPluginModules(['missing-pkg', 'not-a-plugin', { package: 'throws', options: { x: 1 } }], async (name) => {
-      if (name === 'missing-pkg') throw new Error("Cannot find package 'missing-pkg'");
-      if (name === 'not-a-plugin') return { something: 1 };
-      return { bottangoPlugin: definePlugin({ name, createModule: () => { throw new Error('option x is not known'); } }) };
+    const error = await loadPlugins(['missing-pkg', 'not-a-plugin', { package: 'throws', options: { x: 1 } }], {
+      importModule: async (name) => {
+        if (name === 'missing-pkg') throw new Error("Cannot find package 'missing-pkg'");
+        if (name === 'not-a-plugin') return { something: 1 };
+        return { bottangoPlugin: definePlugin({ name, createModule: () => { throw new Error('option x is not known'); } }) };
+      },
     }).catch((e: unknown) => e);
     expect(BottangoError.is(error, 'PLUGIN_LOAD_FAILED')).toBe(true);
     const message = (error as Error).message;
     expect(message).toContain('could not load 3 plugin(s)');
     expect(message).toContain("missing-pkg: Cannot find package 'missing-pkg'");
-    expect(message).toContain('not-a-plugin: does not export a `bottangoPlugin`');
+    expect(message).toContain('not-a-plugin: is not a Bottango plugin: it does not export a `bottangoPlugin`');
     expect(message).toContain('throws: option x is not known');
   });
 });
@@ -58,3 +64,96 @@ describe('store setting', () => {
     expect(() => storePluginFor('redis://exa mple:1')).toThrow('is not a valid Redis URL');
   });
 });
+
+/** Writes a package into `<dir>/node_modules/<name>` whose `bottangoPlugin` binds nothing; for lookups from a project folder. */
+function writePackage(dir: string, name: string, version: string, source: string): void {
+  const root = join(dir, 'node_modules', name);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version, type: 'module', exports: { '.': './index.js' } }));
+  writeFileSync(join(root, 'index.js'), source);
+}
+
+const PLUGIN_SOURCE = (name: string): string => `
+export const bottangoPlugin = {
+  brand: '${BOTTANGO_PLUGIN_BRAND}',
+  name: '${name}',
+  createModule: (options) => ({ id: 4242, load: () => { globalThis.__loadedWith = options; } }),
+};`;
+
+describe('loading plugins from a project folder', () => {
+  it('finds a package in the first search path that has it, with its version, and says where it looked when none has it', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
+    writePackage(project, 'bottango-matcher-demo', '1.2.3', PLUGIN_SOURCE('demo matcher'));
+    const [loaded] = await loadPlugins(['bottango-matcher-demo'], { searchPaths: [join(project, 'elsewhere'), project] });
+    expect(loaded).toMatchObject({ package: 'bottango-matcher-demo', name: 'demo matcher', version: '1.2.3' });
+
+    const error = await loadPlugins(['bottango-not-installed'], { searchPaths: [project] }).catch((e: unknown) => e);
+    expect(BottangoError.is(error, 'PLUGIN_LOAD_FAILED')).toBe(true);
+    expect((error as Error).message).toContain(`bottango-not-installed: package not found (looked in ${project}); install it in your project: npm install bottango-not-installed`);
+  });
+
+  it('says a package that exports no bottangoPlugin is not a plugin', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
+    writePackage(project, 'left-pad-ish', '0.0.1', 'export const pad = (s) => s;');
+    await expect(loadPlugins(['left-pad-ish'], { searchPaths: [project] })).rejects.toThrow('left-pad-ish: is not a Bottango plugin');
+  });
+});
+
+describe('plugin options', () => {
+  const schemaPlugin = definePlugin({
+    name: 'fuzzy',
+    optionsSchema: z.strictObject({ threshold: z.number().min(0).max(1).default(0.4), synonyms: z.array(z.string()).default([]) }),
+    createModule: (options) => {
+      lastOptions = options;
+      return new ContainerModule(() => undefined);
+    },
+  });
+  let lastOptions: unknown;
+  const importModule = async (): Promise<unknown> => ({ bottangoPlugin: schemaPlugin });
+
+  it('are checked against the schema the plugin declares, and the plugin gets them with its defaults', async () => {
+    await loadPlugins([{ package: 'fuzzy', options: { threshold: 0.7 } }], { importModule });
+    expect(lastOptions).toEqual({ threshold: 0.7, synonyms: [] });
+    await loadPlugins(['fuzzy'], { importModule });
+    expect(lastOptions).toEqual({ threshold: 0.4, synonyms: [] });
+  });
+
+  it('are reported with every bad field of every plugin, and where each plugin was declared', async () => {
+    const error = await loadPlugins(
+      [
+        { package: 'fuzzy', options: { threshold: 'high', synonyms: ['ok', 3], colour: 'red' }, declaredIn: 'bottango.config.yaml plugins[0]' },
+        { package: 'fuzzy', options: { threshold: 2 } },
+      ],
+      { importModule },
+    ).catch((e: unknown) => e);
+    const message = (error as Error).message;
+    expect(message).toContain('could not load 2 plugin(s)');
+    expect(message).toContain('fuzzy (bottango.config.yaml plugins[0]):\n    ');
+    expect(message).toMatch(/options\.threshold: .*number/);
+    expect(message).toMatch(/options\.synonyms\[1\]: .*string/);
+    expect(message).toMatch(/options: .*colour/);
+    expect(message).toMatch(/fuzzy: options\.threshold: .*(<=|1)/);
+  });
+});
+
+describe('bundled plugins', () => {
+  it('a configured pattern matcher replaces the bundled one instead of clashing with it', async () => {
+    const runtime = await createRuntime({ bots: demoBots(), modules: [keywordModule()], plugins: ['@bottango/matcher-pattern'], importModule: (name) => import(name) });
+    expect(runtime.plugins.map((p) => [p.package, p.bundled])).toEqual([['@bottango/matcher-pattern', false]]);
+    await runtime.close();
+    const plain = await createRuntime({ bots: demoBots(), modules: [keywordModule()] });
+    expect(plain.plugins.map((p) => [p.package, p.bundled])).toEqual([['@bottango/matcher-pattern', true]]);
+    await plain.close();
+  });
+
+  it('two plugins with the same intent matcher ID are refused', async () => {
+    await expect(createRuntime({ bots: demoBots(), modules: [keywordModule(), keywordModule()] })).rejects.toThrow('two plugins provide intent matcher "keyword"; load one of them');
+  });
+});
+
+function keywordModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(KeywordIntentMatcher).toSelf().inSingletonScope();
+    bind(IntentMatcher).toService(KeywordIntentMatcher);
+  });
+}

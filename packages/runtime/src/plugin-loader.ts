@@ -1,61 +1,86 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, isBottangoPlugin } from '@bottango/core';
-
-/** A plugin named by package, with its own slice of configuration. */
-export type PluginReference = string | { readonly package: string; readonly options?: Record<string, unknown> };
-
-/** Imports a package by name. The default resolves from the current directory, where an app's dependencies are. */
-export type ImportModule = (specifier: string) => Promise<unknown>;
-
-export const importFromCwd: ImportModule = async (specifier) => {
-  const require = createRequire(join(process.cwd(), 'package.json'));
-  let resolved: string;
-  try {
-    resolved = require.resolve(specifier);
-  } catch {
-    return import(specifier);
-  }
-  return import(pathToFileURL(resolved).href);
-};
+import { BottangoError, BottangoErrorCode, isBottangoPlugin, validatePluginOptions } from '@bottango/core';
+import { describeSearchPath, resolvePluginPackage, type ImportModule, type PluginSearchPath } from './plugin-resolution.js';
 
 /**
- * Loads every plugin, checks each exports a `bottangoPlugin` descriptor whose module is a ContainerModule,
- * and reports all failures together, each with its cause.
+ * A plugin named by package, with its own slice of configuration. `declaredIn` says where the reference was written
+ * (e.g. `bottango.config.yaml plugins[2]`), for error messages.
  */
-export async function loadPluginModules(references: readonly PluginReference[], importModule: ImportModule): Promise<ContainerModule[]> {
-  const modules: ContainerModule[] = [];
-  const failures: { plugin: string; message: string; cause: unknown }[] = [];
+export type PluginReference = string | { readonly package: string; readonly options?: unknown; readonly declaredIn?: string };
+
+/** A plugin package, imported and checked, with the module it made from its options. */
+export interface LoadedPlugin {
+  /** The package name it was loaded by. */
+  readonly package: string;
+  /** `bottangoPlugin.name`. */
+  readonly name: string;
+  /** From the package's package.json; undefined when it was imported by a custom `importModule`. */
+  readonly version: string | undefined;
+  readonly module: ContainerModule;
+}
+
+export interface PluginLoadOptions {
+  /** Where packages are looked up, in order (folders or module URLs). Default: the current directory. */
+  readonly searchPaths?: readonly PluginSearchPath[];
+  /** Imports a package by name instead of looking it up in `searchPaths` (tests, bundlers). */
+  readonly importModule?: ImportModule;
+}
+
+/**
+ * Loads every plugin: finds the package, checks it exports a `bottangoPlugin` made with definePlugin(), validates
+ * its options against the plugin's schema and creates its module. Every problem of every plugin is reported together.
+ */
+export async function loadPlugins(references: readonly PluginReference[], options: PluginLoadOptions = {}): Promise<LoadedPlugin[]> {
+  const searchPaths = options.searchPaths ?? [process.cwd()];
+  const loaded: LoadedPlugin[] = [];
+  const failures: { plugin: string; problems: string[]; cause: unknown }[] = [];
   for (const reference of references) {
     const name = typeof reference === 'string' ? reference : reference.package;
-    const options = typeof reference === 'string' ? {} : (reference.options ?? {});
+    const label = typeof reference === 'string' || reference.declaredIn === undefined ? name : `${name} (${reference.declaredIn})`;
+    const fail = (problems: string[], cause?: unknown): void => void failures.push({ plugin: label, problems, cause });
     try {
-      const exported = (await importModule(name)) as { bottangoPlugin?: unknown };
+      let exported: { bottangoPlugin?: unknown };
+      let version: string | undefined;
+      if (options.importModule) {
+        exported = (await options.importModule(name)) as { bottangoPlugin?: unknown };
+      } else {
+        const found = resolvePluginPackage(name, searchPaths);
+        if (!found) {
+          fail([`package not found (looked in ${searchPaths.map(describeSearchPath).join(', ')}); install it in your project: npm install ${name}`]);
+          continue;
+        }
+        version = found.version;
+        exported = (await import(found.url)) as { bottangoPlugin?: unknown };
+      }
       const plugin = exported.bottangoPlugin;
       if (!isBottangoPlugin(plugin)) {
-        failures.push({ plugin: name, message: 'does not export a `bottangoPlugin` made with definePlugin()', cause: undefined });
+        fail(['is not a Bottango plugin: it does not export a `bottangoPlugin` made with definePlugin() from @bottango/core']);
         continue;
       }
-      const module = plugin.createModule(options);
+      const given = typeof reference === 'string' ? undefined : reference.options;
+      const checked = await validatePluginOptions(plugin, given);
+      if (!checked.ok) {
+        fail(checked.issues.map((issue) => `${issue.path}: ${issue.message}`));
+        continue;
+      }
+      const module = plugin.createModule(checked.options);
       if (!(module instanceof ContainerModule) && !isContainerModuleLike(module)) {
-        failures.push({ plugin: name, message: 'bottangoPlugin.createModule() did not return an inversify ContainerModule', cause: undefined });
+        fail(['bottangoPlugin.createModule() did not return an inversify ContainerModule']);
         continue;
       }
-      modules.push(module as ContainerModule);
+      loaded.push({ package: name, name: plugin.name, version, module: module as ContainerModule });
     } catch (cause) {
-      failures.push({ plugin: name, message: cause instanceof Error ? cause.message : String(cause), cause });
+      fail([cause instanceof Error ? cause.message : String(cause)], cause);
     }
   }
   if (failures.length > 0) {
-    throw new BottangoError(
-      BottangoErrorCode.PluginLoadFailed,
-      `could not load ${failures.length} plugin(s):\n  ${failures.map((f) => `${f.plugin}: ${f.message}`).join('\n  ')}`,
-      { cause: failures.length === 1 ? failures[0]?.cause : new AggregateError(failures.map((f) => f.cause ?? new Error(f.message))), details: { plugins: failures.map((f) => f.plugin) } },
-    );
+    const lines = failures.map((f) => (f.problems.length === 1 ? `${f.plugin}: ${f.problems[0]}` : `${f.plugin}:\n    ${f.problems.join('\n    ')}`));
+    throw new BottangoError(BottangoErrorCode.PluginLoadFailed, `could not load ${failures.length} plugin(s):\n  ${lines.join('\n  ')}`, {
+      cause: failures.length === 1 ? failures[0]?.cause : new AggregateError(failures.map((f) => f.cause ?? new Error(f.problems.join('; ')))),
+      details: { plugins: failures.map((f) => f.plugin) },
+    });
   }
-  return modules;
+  return loaded;
 }
 
 /** A ContainerModule from another copy of inversify (instanceof fails across copies). */

@@ -60,7 +60,17 @@ export interface RuntimeParts {
   readonly transcriptLimit: number;
   /** Bots this process runs; the others run elsewhere and are reached through the transport. Undefined: all. */
   readonly localBots?: ReadonlySet<string>;
+  readonly plugins: readonly RuntimePluginInfo[];
   readonly onClose: () => Promise<void>;
+}
+
+/** A plugin package a runtime loaded (by name, or bundled with the runtime). */
+export interface RuntimePluginInfo {
+  readonly package: string;
+  readonly name: string;
+  readonly version: string | undefined;
+  /** Loaded by the runtime itself because no plugin replaced it (the pattern matcher). */
+  readonly bundled: boolean;
 }
 
 /** Conversations whose owner a front remembers (the least recently used is forgotten first). */
@@ -99,6 +109,11 @@ export class BottangoRuntime implements TransferReceiver {
   /** How transfers (and, across processes, user messages) travel; a bot agent process consumes through it. */
   get transport(): TransferTransport {
     return this.#parts.transport;
+  }
+
+  /** The plugins loaded by package name, and the bundled ones no plugin replaced. */
+  get plugins(): readonly RuntimePluginInfo[] {
+    return this.#parts.plugins;
   }
 
   get botIds(): readonly string[] {
