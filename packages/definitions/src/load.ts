@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { BotDefinition, BotGroupDefinition } from '@bottango/core';
 import { definitionError, type DefinitionProblem } from './problems.js';
+import { PROJECT_CONFIG_FILES } from './project-config.js';
 import { readBotFile, readGroupsFile } from './read-bot.js';
 import { SourceFile } from './source-file.js';
 import { validateAll, validateSingleBot, type ValidateOptions } from './validate.js';
@@ -37,7 +38,8 @@ export function parseBotDefinition(text: string, file: string, options: Validate
 }
 
 /**
- * Loads every `*.yaml`, `*.yml` and `*.json` file of `dir` (not recursive; names starting with `_` or `.` are skipped):
+ * Loads every `*.yaml`, `*.yml` and `*.json` file of `dir` (not recursive; names starting with `_` or `.`, and a
+ * project file `bottango.config.*`, are skipped):
  * one bot per file, plus bot groups from `groups.yaml` / `groups.json` or the `groups:` key of `bottango.yaml`.
  * Sets `source` of each bot to its file path. If any file has a problem, nothing is returned: one BottangoError
  * (INVALID_DEFINITION) lists every problem of every file.
@@ -49,7 +51,7 @@ export async function loadBotDirectory(dir: string, options: LoadOptions = {}): 
     names = entries
       .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && DEFINITION_EXTENSIONS.includes(extname(entry.name).toLowerCase()))
       .map((entry) => entry.name)
-      .filter((name) => !name.startsWith('_') && !name.startsWith('.'))
+      .filter((name) => !name.startsWith('_') && !name.startsWith('.') && !PROJECT_CONFIG_FILES.includes(name as (typeof PROJECT_CONFIG_FILES)[number]))
       .sort();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ import type { PathSegment } from './problems.js';
 const KNOWN_KEYS = '\u0000known-keys:';
 
 /** A strict object whose unknown-key issues carry the allowed keys. */
-function strictObject<T extends z.core.$ZodLooseShape>(shape: T): z.ZodObject<T, z.core.$strict> {
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T): z.ZodObject<T, z.core.$strict> {
   const known = JSON.stringify(Object.keys(shape));
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `${KNOWN_KEYS}${known}` : undefined),
