@@ -1,6 +1,7 @@
 // Sums the vitest "Tests" lines of a `pnpm test` log into one closing line: "N passed, N failed[, N skipped]".
 import { readFileSync } from 'node:fs';
 
+// oxlint-disable-next-line no-control-regex -- strips ANSI colour codes (ESC [ … m)
 const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;

@@ -25,9 +25,9 @@ export interface Scenario {
   readonly turns: readonly ScenarioTurn[];
 }
 
-export type AgentSetting = 'online' | 'offline' | 'rejecting';
+type AgentSetting = 'online' | 'offline' | 'rejecting';
 
-export interface ScenarioTurn {
+interface ScenarioTurn {
   readonly user: string;
   readonly expect: readonly Expectation[];
   readonly never: readonly Expectation[];
@@ -35,7 +35,7 @@ export interface ScenarioTurn {
   readonly owner?: string;
 }
 
-export type Expectation =
+type Expectation =
   | { readonly kind: 'says'; readonly bot?: string; readonly text?: string; readonly contains?: string }
   | { readonly kind: 'dialog'; readonly bot?: string; readonly name?: string; readonly by?: string; readonly intent?: string; readonly afterTransfer?: boolean }
   | { readonly kind: 'transfer'; readonly from?: string; readonly to?: string; readonly skill?: string; readonly context?: TangoContext | 'off'; readonly automatic?: boolean }
@@ -182,7 +182,7 @@ export async function loadScenarioFile(file: string): Promise<ScenarioFile> {
 }
 
 /** True when the event satisfies the expectation. */
-export function matches(expectation: Expectation, event: ConversationEvent): boolean {
+function matches(expectation: Expectation, event: ConversationEvent): boolean {
   const eq = (want: unknown, got: unknown): boolean => want === undefined || want === got;
   switch (expectation.kind) {
     case 'says':

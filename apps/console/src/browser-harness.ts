@@ -9,9 +9,9 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const artifactsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../test-artifacts');
-export const chromiumPath = process.env.BOTTANGO_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumPath = process.env.BOTTANGO_CHROMIUM ?? '/usr/bin/chromium';
 const serverMain = join(repoRoot, 'apps/server/dist/main.js');
 
 /** The built package's `consoleDir` (from dist, the way the server finds it). */

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 export { Type, type Static } from 'typebox';
 
 /** JSON schemas of every route (TypeBox): requests are validated with them, responses serialised, /docs built. */
-export const ErrorBody = Type.Object(
+const ErrorBody = Type.Object(
   {
     error: Type.Object({
       code: Type.String(),
@@ -27,7 +27,7 @@ export const errors = {
   503: ErrorBody,
 } as const;
 
-export const AgentStatusSchema = Type.Object({ connected: Type.Boolean(), acceptsTransfers: Type.Boolean() });
+const AgentStatusSchema = Type.Object({ connected: Type.Boolean(), acceptsTransfers: Type.Boolean() });
 
 export const BotSummarySchema = Type.Object({
   id: Type.String(),

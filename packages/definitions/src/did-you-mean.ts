@@ -13,7 +13,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate to `word` if it is close enough to be a likely typo (case-insensitive). */
-export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

@@ -19,7 +19,7 @@ const nonEmpty = z.string().trim().min(1);
 const skillId = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), nonEmpty);
 const script = z.string();
 
-export const starterPatternSchema = z.union([nonEmpty, strictObject({ syntax: nonEmpty, pattern: nonEmpty })]);
+const starterPatternSchema = z.union([nonEmpty, strictObject({ syntax: nonEmpty, pattern: nonEmpty })]);
 
 export const botFileSchema = strictObject({
   id: nonEmpty,
@@ -110,7 +110,6 @@ export const groupsFileSchema = strictObject({
     }),
   ),
 });
-export type GroupsFile = z.output<typeof groupsFileSchema>;
 
 export interface SchemaProblem {
   readonly path: PathSegment[];
@@ -148,7 +147,7 @@ function pathKey(path: readonly PathSegment[]): PathSegment[] {
 }
 
 /** Turns one zod issue into problems a bot author understands (one per unknown key). */
-export function describeIssue(issue: z.core.$ZodIssue): SchemaProblem[] {
+function describeIssue(issue: z.core.$ZodIssue): SchemaProblem[] {
   const path = pathKey(issue.path as PathSegment[]);
   const last = path.at(-1);
   switch (issue.code) {

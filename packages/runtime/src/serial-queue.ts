@@ -21,6 +21,6 @@ export class SerialQueue {
 
   /** Resolves when every queued task has finished. */
   async idle(): Promise<void> {
-    while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);
+    while (this.#tails.size > 0) await Promise.all(this.#tails.values());
   }
 }

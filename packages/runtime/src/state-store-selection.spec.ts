@@ -123,7 +123,7 @@ describe('createRuntime: where conversation states live', () => {
       ['@bottango/store-redis', { url: 'redis://127.0.0.1:6390', provides: 'state' }],
     ]);
     const id = await runtime.startConversation({ botId: 'concierge' });
-    expect(await (made[1]?.store as RecordingStateStore).load(id)).toMatchObject({ id, version: 1 });
+    expect(await (made[1]!.store as RecordingStateStore).load(id)).toMatchObject({ id, version: 1 });
     await runtime.close();
   });
 

@@ -264,7 +264,7 @@ export function describeContextStoreContract(
         (written.value as { total: number }).total = 42;
         const read = await store.get('shop', user('u1'), 'cart');
         expect(read?.value).toEqual({ items: ['apple'], total: 1 });
-        (read?.value as { items: string[] }).items.push('plum');
+        (read!.value as { items: string[] }).items.push('plum');
         const all = await store.getAll('shop', user('u1'));
         expect(all['cart']).toEqual({ items: ['apple'], total: 1 });
         (all['cart'] as { total: number }).total = 7;

@@ -242,6 +242,7 @@ function makeWordsLemmaAware(tokens: MatchToken[]): void {
       token.operator = 'or';
       delete token.word;
     } else if (token.fastOr !== undefined && token.root === undefined) {
+      // oxlint-disable-next-line no-useless-spread -- a copy: the loop adds to the set it walks
       for (const word of [...token.fastOr]) if (!/['’]/.test(word)) token.fastOr.add(lemmaOfWord(word));
     }
     for (const choice of token.choices ?? []) makeWordsLemmaAware(choice);

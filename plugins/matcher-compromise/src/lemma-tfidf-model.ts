@@ -1,6 +1,3 @@
-/** A sparse vector: feature → weight. */
-export type SparseVector = ReadonlyMap<string, number>;
-
 /**
  * English function words (as compromise lemmas: "am/are/was" → "is"). They still count, at a quarter of their
  * TF-IDF weight, so "could you order me a pizza" is carried by "order" and "pizza" rather than by "could you me".
@@ -16,7 +13,7 @@ const FUNCTION_WORDS = new Set(
 const FUNCTION_WORD_WEIGHT = 0.25;
 
 /** Unigram lemmas plus adjacent-lemma bigrams ("cancel order" carries more than "cancel" and "order" apart). */
-export function lemmaFeatures(lemmas: readonly string[]): Map<string, number> {
+function lemmaFeatures(lemmas: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (feature: string): void => {
     counts.set(feature, (counts.get(feature) ?? 0) + 1);
@@ -88,7 +85,7 @@ export class LemmaTfIdfModel {
     const phrases = new Float64Array(this.#phraseCount);
     const classes = new Float64Array(this.#classCount);
     const counts = lemmaFeatures(lemmas);
-    for (const feature of [...counts.keys()]) if (feature.includes(' ') && !this.#idf.has(feature)) counts.delete(feature);
+    for (const feature of counts.keys()) if (feature.includes(' ') && !this.#idf.has(feature)) counts.delete(feature);
     for (const [feature, weight] of this.#weigh(counts)) {
       for (const { index, weight: w } of this.#phrasePostings.get(feature) ?? []) phrases[index] = (phrases[index] ?? 0) + weight * w;
       for (const { index, weight: w } of this.#classPostings.get(feature) ?? []) classes[index] = (classes[index] ?? 0) + weight * w;

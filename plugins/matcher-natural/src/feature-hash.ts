@@ -4,9 +4,9 @@
  */
 
 /** Seeds keep the three feature groups apart. */
-export const SEED_WORD = 0x9e3779b9;
-export const SEED_BIGRAM = 0x85ebca6b;
-export const SEED_CHAR = 0xc2b2ae35;
+const SEED_WORD = 0x9e3779b9;
+const SEED_BIGRAM = 0x85ebca6b;
+const SEED_CHAR = 0xc2b2ae35;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

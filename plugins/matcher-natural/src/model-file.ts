@@ -80,7 +80,7 @@ function formatError(where: string, message: string, details: Record<string, unk
 }
 
 /** Reads only the header (cheap), or throws MODEL_FORMAT. */
-export function decodeModelHeader(file: Buffer, where: string): { readonly header: ModelFileHeader; readonly bodyOffset: number } {
+function decodeModelHeader(file: Buffer, where: string): { readonly header: ModelFileHeader; readonly bodyOffset: number } {
   const newline = file.indexOf(10);
   if (newline < 0 || newline > 4096) throw formatError(where, `not a ${MODEL_FORMAT_NAME} file (no header line)`);
   let header: ModelFileHeader;

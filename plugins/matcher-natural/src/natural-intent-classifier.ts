@@ -29,7 +29,7 @@ export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
 };
 
 /** Share of known content words a text needs for full confidence, for a training set of `examples` phrases. */
-export function requiredEvidenceShare(calibration: ConfidenceCalibration, examples: number): number {
+function requiredEvidenceShare(calibration: ConfidenceCalibration, examples: number): number {
   const smallness = Math.max(0, 1 - examples / calibration.smallBotExamples);
   return calibration.fullEvidenceShare + (calibration.smallBotEvidenceShare - calibration.fullEvidenceShare) * smallness;
 }

@@ -152,7 +152,7 @@ function sgdStep(rows: SparseRows, n: number, labels: Int32Array, weights: Float
   for (let c = 0; c < C; c++) bias[c] = (bias[c] as number) - lr * 0.1 * (probs[c] as number);
 }
 
-export function softmaxInPlace(values: Float64Array, count: number, temperature: number): void {
+function softmaxInPlace(values: Float64Array, count: number, temperature: number): void {
   let max = -Infinity;
   for (let c = 0; c < count; c++) max = Math.max(max, values[c] as number);
   let sum = 0;
@@ -165,7 +165,7 @@ export function softmaxInPlace(values: Float64Array, count: number, temperature:
 }
 
 /** Small deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

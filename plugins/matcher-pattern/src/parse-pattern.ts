@@ -11,7 +11,7 @@ export type PatternNode =
 export type PatternSequence = readonly PatternNode[];
 
 /** Deeper nesting than this is rejected (keeps compilation's recursion bounded). */
-export const MAX_GROUP_DEPTH = 64;
+const MAX_GROUP_DEPTH = 64;
 
 const SPACE: PatternNode = { kind: 'space' };
 const STAR: PatternNode = { kind: 'star' };

@@ -66,7 +66,6 @@ export class RedisStreamsTransport implements TransferTransport {
   /** The Redis URL without its password. */
   readonly url: string;
   readonly #redis: SendingRedis;
-  readonly #subscriber: Redis;
   readonly #follower: EventFollower;
   readonly #connections: Redis[];
   #closed = false;
@@ -74,7 +73,6 @@ export class RedisStreamsTransport implements TransferTransport {
   private constructor(redis: Redis, subscriber: Redis, options: RedisStreamsTransportOptions, settings: ResolvedTransportSettings) {
     redis.defineCommand('bottangoSendMessage', { numberOfKeys: 3, lua: SEND_MESSAGE });
     this.#redis = redis as SendingRedis;
-    this.#subscriber = subscriber;
     this.#connections = [redis, subscriber];
     this.url = parseRedisUrl(options.url, 'Redis transport').safeUrl;
     this.keys = new StreamKeys(options.keyPrefix ?? DEFAULT_STREAM_PREFIX);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 /** BENCHMARKS.md at the repository root. */
-export const BENCHMARKS_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../BENCHMARKS.md');
+const BENCHMARKS_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../BENCHMARKS.md');
 
 /**
  * Replaces the text between `<!-- bench:<section> -->` and `<!-- /bench:<section> -->` in BENCHMARKS.md

@@ -1,4 +1,4 @@
-import type { BotDefinition, BotGroupDefinition } from '@bottango/core';
+import type { BotDefinition } from '@bottango/core';
 
 /** A concierge that escalates to billing and tech; a human desk that is often offline. */
 export function demoBots(): BotDefinition[] {
@@ -126,5 +126,3 @@ export function demoBots(): BotDefinition[] {
   const human: BotDefinition = { id: 'human-desk', skills: ['human'], intents: [], dialogs: [{ name: 'Hello', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'text', text: 'A person is here.' }] }] };
   return [concierge, billing, tech, human];
 }
-
-export const noGroups: BotGroupDefinition[] = [];
