@@ -4,6 +4,7 @@ import { chatCommand, CHAT_USAGE } from './commands/chat.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { evalCommand, EVAL_USAGE } from './commands/eval.js';
 import { evalRoutingCommand, EVAL_ROUTING_USAGE } from './commands/eval-routing.js';
+import { pluginsCommand, PLUGINS_USAGE } from './commands/plugins.js';
 import { routeCommand, ROUTE_USAGE } from './commands/route.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { testCommand, TEST_USAGE } from './commands/test.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   'eval-routing': { run: evalRoutingCommand, summary: 'measure routing across many bots (one per domain) on a JSONL dataset' },
   route: { run: routeCommand, summary: 'show which bot and dialog of a group would take a text' },
   check: { run: checkCommand, summary: 'validate bots and check bot groups for overlaps' },
+  plugins: { run: pluginsCommand, summary: 'list the plugins loaded here, with versions and what each provides' },
 };
 
 export const USAGE = `Usage: bottango <command> [options]
@@ -28,7 +30,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE].join('\n\n')}
+${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE, PLUGINS_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 
@@ -44,6 +46,7 @@ const COMMAND_USAGE: Record<string, string> = {
   'eval-routing': EVAL_ROUTING_USAGE,
   route: ROUTE_USAGE,
   check: CHECK_USAGE,
+  plugins: PLUGINS_USAGE,
 };
 
 /** Runs the CLI; the one place where errors become exit codes and messages. */

@@ -1,14 +1,26 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_PATTERN_SYNTAX, type Logger } from '@bottango/core';
-import { loadBotDirectory, type DefinitionProblem } from '@bottango/definitions';
-import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
-import { NaturalMatcherModule } from '@bottango/matcher-natural';
+import { loadBotDirectory, type DefinitionProblem, type ProjectConfig } from '@bottango/definitions';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
-import { createRuntime, parseStateSetting, parseStoreSetting, parseTransportSetting, transportPluginFor, type BottangoRuntime, type RuntimeOptions } from '@bottango/runtime';
+import {
+  createRuntime,
+  parseStateSetting,
+  parseStoreSetting,
+  parseTransportSetting,
+  transportPluginFor,
+  type BottangoRuntime,
+  type PluginReference,
+  type PluginSearchPath,
+} from '@bottango/runtime';
 
 export interface ComposeOptions {
-  readonly botsDir: string;
+  /** The bots folder; default: the project file's `bots`. */
+  readonly botsDir?: string;
+  /** The project (`loadProjectConfig`): its plugins and settings. Command-line values given here win over it. */
+  readonly project?: ProjectConfig;
+  /** More plugins by package name (`--plugin`), looked up like the project's. */
+  readonly plugins?: readonly string[];
   readonly store?: string;
   /** Where conversation states live (`memory`, `sqlite:<path>`, `redis://…`); default: the store's backend. */
   readonly state?: string;
@@ -28,25 +40,67 @@ export interface ComposedRuntime {
   readonly warnings: readonly DefinitionProblem[];
 }
 
-/** The CLI's runtime: bots from a directory, both NLU plugins, and the stores named on the command line. */
+/** The plugins the CLI loads unless the project names the same package (then with the project's options). */
+const DEFAULT_PLUGINS = ['@bottango/matcher-natural', '@bottango/matcher-compromise'] as const;
+
+/**
+ * Plugin packages are looked up in the project folder first (its node_modules), then among the CLI's own
+ * dependencies (the bundled matchers and stores), so a globally installed CLI still finds them.
+ */
+export function pluginSearchPaths(project: ProjectConfig | undefined, cwd: string): PluginSearchPath[] {
+  return [project?.dir ?? resolve(cwd), new URL(import.meta.url)];
+}
+
+/**
+ * The plugins a command loads: the CLI's defaults (natural, with its model cache, and compromise), the project
+ * file's plugins (a default named there is replaced by that entry), then `--plugin` packages not already listed.
+ */
+export function pluginReferences(project: ProjectConfig | undefined, extra: readonly string[], modelCacheDir: string): PluginReference[] {
+  const configured = project?.plugins ?? [];
+  const listed = new Set(configured.map((p) => p.package));
+  const withCache = (reference: PluginReference): PluginReference => {
+    const name = typeof reference === 'string' ? reference : reference.package;
+    if (name !== '@bottango/matcher-natural') return reference;
+    const given = typeof reference === 'string' ? {} : ((reference.options ?? {}) as Record<string, unknown>);
+    return { ...(typeof reference === 'string' ? {} : reference), package: name, options: { cacheDir: modelCacheDir, ...given } };
+  };
+  return [
+    ...DEFAULT_PLUGINS.filter((name) => !listed.has(name)).map(withCache),
+    ...configured.map(withCache),
+    ...[...new Set(extra)].filter((name) => !listed.has(name) && !(DEFAULT_PLUGINS as readonly string[]).includes(name)).map((name) => ({ package: name, declaredIn: '--plugin' })),
+  ];
+}
+
+/** The bots folder of a command: `--bots`, else the project file's `bots`; a usage error when neither says. */
+export function botsDirOf(bots: string | undefined, project: ProjectConfig | undefined, command: string, usage: string): string {
+  const dir = bots ?? project?.bots;
+  if (dir === undefined) throw new UsageError(`${command}: --bots <dir> is required (or \`bots:\` in bottango.config.yaml)`, usage);
+  return dir;
+}
+
+/** The CLI's runtime: bots from a directory, the project's plugins and settings, and what the command line says. */
 export async function composeRuntime(options: ComposeOptions): Promise<ComposedRuntime> {
-  const dir = resolve(options.cwd, options.botsDir);
+  const project = options.project;
+  const botsDir = options.botsDir ?? project?.bots;
+  if (botsDir === undefined) throw new UsageError('no bots folder: give --bots <dir> or `bots:` in bottango.config.yaml', '');
+  const dir = resolve(options.cwd, botsDir);
   // Default-syntax patterns are checked with the other definition problems, so one run lists them all with file and line.
   const loaded = await loadBotDirectory(dir, { validatePattern: checkDefaultPattern });
-  const modules: NonNullable<RuntimeOptions['modules']> = [
-    NaturalMatcherModule.fromOptions({ cacheDir: options.modelCacheDir ?? resolve(dir, '.bottango/models') }),
-    CompromiseMatcherModule.fromOptions({}),
-  ];
+  const modelCacheDir = options.modelCacheDir ?? (project?.cacheDir !== undefined ? join(project.cacheDir, 'models') : resolve(dir, '.bottango/models'));
+  const store = options.store ?? project?.store;
+  const state = options.state ?? project?.state;
+  const transport = options.transport ?? project?.transport;
+  const transportOptions = { ...project?.transportOptions, ...options.transportOptions };
   const runtime = await createRuntime({
     bots: loaded.bots,
     groups: loaded.groups,
-    modules,
-    ...(options.store !== undefined ? { store: parseStoreSetting(options.store) } : {}),
-    ...(options.state !== undefined ? { state: parseStateSetting(options.state) } : {}),
-    ...(options.transport !== undefined ? { transport: parseTransportSetting(options.transport), transportOptions: options.transportOptions ?? {} } : {}),
+    plugins: pluginReferences(project, options.plugins ?? [], modelCacheDir),
+    pluginSearchPaths: pluginSearchPaths(project, options.cwd),
+    ...(store !== undefined ? { store: parseStoreSetting(store) } : {}),
+    ...(state !== undefined ? { state: parseStateSetting(state) } : {}),
+    ...(transport !== undefined ? { transport: parseTransportSetting(transport), transportOptions } : {}),
     ...(options.localBots !== undefined ? { localBots: options.localBots } : {}),
-    importModule: (name) => import(name),
-    defaultIntentMatcher: 'natural',
+    defaultIntentMatcher: project?.defaultIntentMatcher ?? 'natural',
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return { runtime, warnings: loaded.warnings };

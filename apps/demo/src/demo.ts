@@ -2,9 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BottangoError } from '@bottango/core';
-import { loadBotDirectory } from '@bottango/definitions';
-import { NaturalMatcherModule } from '@bottango/matcher-natural';
-import { createRuntime, formatConversationEvent, parseStoreSetting, type BottangoRuntime } from '@bottango/runtime';
+import { composeRuntime, readProject } from '@bottango/cli';
+import { formatConversationEvent, type BottangoRuntime } from '@bottango/runtime';
 
 export const BOTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../bots');
 
@@ -40,24 +39,35 @@ export const SCENES: readonly Scene[] = [
   },
 ];
 
-export async function runDemo(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  let store: string | undefined;
+const DEMO_USAGE = 'Usage: pnpm demo [--store memory|sqlite:<path>|redis://host:port] [--config <file>] [--plugin <pkg>…]';
+
+/**
+ * Plays the scenes. Plugins and settings come from the project file of the current folder (or `--config`), the same
+ * way as for the `bottango` commands; its `bots:` replaces the demo's bots (they must keep the scenes' bot IDs).
+ */
+export async function runDemo(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, cwd = process.cwd()): Promise<number> {
+  let values: { store?: string | undefined; config?: string | undefined; plugin?: string[] | undefined };
   try {
-    ({ store } = parseArgs({ args: [...argv], options: { store: { type: 'string' } }, strict: true }).values);
+    ({ values } = parseArgs({ args: [...argv], options: { store: { type: 'string' }, config: { type: 'string' }, plugin: { type: 'string', multiple: true } }, strict: true }));
   } catch (error) {
-    err.write(`demo: ${error instanceof Error ? error.message : String(error)}\nUsage: pnpm demo [--store memory|sqlite:<path>|redis://host:port]\n`);
+    err.write(`demo: ${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}\n`);
     return 2;
   }
   let runtime: BottangoRuntime;
+  let store: string | undefined;
   try {
-    const loaded = await loadBotDirectory(BOTS_DIR);
-    runtime = await createRuntime({
-      bots: loaded.bots,
-      groups: loaded.groups,
-      modules: [NaturalMatcherModule.fromOptions({ cacheDir: resolve(BOTS_DIR, '../.bottango/models') })],
-      importModule: (name) => import(name),
-      ...(store ? { store: parseStoreSetting(store) } : {}),
-    });
+    const project = await readProject(values, cwd);
+    store = values.store ?? project.store;
+    runtime = (
+      await composeRuntime({
+        botsDir: project.bots ?? BOTS_DIR,
+        project,
+        plugins: values.plugin ?? [],
+        cwd,
+        ...(project.cacheDir === undefined ? { modelCacheDir: resolve(BOTS_DIR, '../.bottango/models') } : {}),
+        ...(store ? { store } : {}),
+      })
+    ).runtime;
   } catch (error) {
     err.write(`demo: ${BottangoError.is(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;

@@ -18,13 +18,16 @@ const LIMIT_FLAGS = [
   ['request-timeout-ms', 'requestTimeoutMs', 1],
 ] as const;
 
-export const SERVER_USAGE = `Usage: bottango-server --bots <dir> [--store memory|sqlite:<path>|redis://host:port] [--state …] [--transport redis://…] [--port 8080] [--host 127.0.0.1]
+export const SERVER_USAGE = `Usage: bottango-server --bots <dir> [--config <file>] [--plugin <pkg>…] [--store memory|sqlite:<path>|redis://host:port] [--state …] [--transport redis://…] [--port 8080] [--host 127.0.0.1]
                        [--api-keys-file <path>] [limits…]
 
 Serves the bots of <dir> over HTTP: a JSON API for conversations and a live event stream (Server-Sent Events).
 
 Options:
-  --bots <dir>     folder of bot definitions (YAML); required
+  --bots <dir>     folder of bot definitions (YAML); required unless the project file gives \`bots:\`
+  --config <file>  the project file (default: bottango.config.yaml in the current folder, if there): plugins,
+                   bots, store, state, transport; the options here win over it
+  --plugin <pkg>   load a plugin package by name, from the project's node_modules (repeatable)
   --store <store>  Context Session Store: memory (default), sqlite:<path>, redis://host:port
   --state <store>  where conversation states live, same values; default: the --store backend, so with
                    sqlite or redis conversations survive a restart and several servers can share them
@@ -69,12 +72,14 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stderr.write(`bottango-server: ${message}\n\n${SERVER_USAGE}\n`);
     return { kind: 'exit', code: 2 };
   };
-  let values: { bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined; 'log-level'?: string | undefined } & Record<string, string | boolean | undefined>;
+  let values: { plugin?: string[] | undefined; config?: string | undefined; bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined; 'log-level'?: string | undefined } & Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         bots: { type: 'string' },
+        config: { type: 'string' },
+        plugin: { type: 'string', multiple: true },
         store: { type: 'string' },
         state: { type: 'string' },
         transport: { type: 'string' },
@@ -95,7 +100,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stdout.write(`${SERVER_USAGE}\n`);
     return { kind: 'exit', code: 0 };
   }
-  if (values.bots === undefined || values.bots.trim() === '') return usageError('--bots <dir> is required');
+  if (values.bots !== undefined && values.bots.trim() === '') return usageError('--bots <dir> must name a folder');
   const port = values.port === undefined ? 8080 : /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port > 65535) return usageError(`--port must be a whole number from 0 to 65535, got "${values.port ?? ''}"`);
   const host = values.host ?? '127.0.0.1';
@@ -132,14 +137,25 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     }
   }
 
+  const { composeRuntime, frontOptions, readProject } = await import('@bottango/cli');
+  let project: Awaited<ReturnType<typeof readProject>>;
+  try {
+    project = await readProject(values, io.cwd);
+  } catch (error) {
+    io.stderr.write(`bottango-server: ${describeError(error)}\n`);
+    return { kind: 'exit', code: 2 };
+  }
+  const botsDir = values.bots ?? project.bots;
+  if (botsDir === undefined) return usageError('--bots <dir> is required (or `bots:` in bottango.config.yaml)');
   let runtime: BottangoRuntime;
   try {
-    const { composeRuntime, frontOptions } = await import('@bottango/cli');
     const composed = await composeRuntime({
-      botsDir: values.bots,
+      botsDir,
+      project,
+      plugins: values.plugin ?? [],
       cwd: io.cwd,
       logger: stderrLogger(io.stderr),
-      ...frontOptions(values.transport, values.store),
+      ...frontOptions(values.transport ?? project.transport, values.store ?? project.store),
       ...(values.state !== undefined ? { state: values.state } : {}),
     });
     runtime = composed.runtime;
@@ -150,7 +166,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
   }
   if (runtime.botIds.length === 0) {
     await runtime.close();
-    io.stderr.write(`bottango-server: cannot start: ${values.bots} has no bots\n`);
+    io.stderr.write(`bottango-server: cannot start: ${botsDir} has no bots\n`);
     return { kind: 'exit', code: 1 };
   }
   const serverOptions: BottangoServerOptions = { ...limits, apiKeys, logger: stderrLogger(io.stderr), requestLog: logLevel === 'silent' ? false : { level: logLevel as 'info', stream: io.stderr } };

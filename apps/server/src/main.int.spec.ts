@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,10 +96,18 @@ describe('bottango-server (a real process)', () => {
     expect(state.stderr).toContain('bottango-server: --state: state "sqlite:": sqlite needs a file path');
   });
 
+  it('exits 2 naming the file, line and field of a bad project file', async () => {
+    const config = join(tmp, 'bad.config.yaml');
+    writeFileSync(config, 'plugins:\n  - package: 42\n');
+    const server = run(['--bots', bots, '--config', config, '--port', '0']);
+    expect((await server.exit).code).toBe(2);
+    expect(server.stderr).toContain(`${config}:2:5 plugins[0].package: expected a string, got the number 42`);
+  });
+
   it('prints the usage on --help and exits 0', async () => {
     const help = run(['--help']);
     expect((await help.exit).code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--state …\] \[--transport redis:\/\/…\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
+    expect(help.stdout).toMatch(/^Usage: bottango-server --bots <dir> \[--config <file>\] \[--plugin <pkg>…\] \[--store memory\|sqlite:<path>\|redis:\/\/host:port\] \[--state …\] \[--transport redis:\/\/…\] \[--port 8080\] \[--host 127\.0\.0\.1\]/);
   });
 
   it('exits 1 when the bots folder does not exist or the store is unreachable', async () => {

@@ -22,7 +22,7 @@ import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-import { loadPlugins, statePluginFor, storePluginFor, transportPluginFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
+import { loadPlugins, pluginReferencesFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
 import type { ImportModule, PluginSearchPath } from './plugin-resolution.js';
 import { BottangoRuntime } from './runtime.js';
 import type { StateSetting, StoreSetting, TransportSetting } from './settings.js';
@@ -107,17 +107,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<BottangoRu
 
 async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise<void> }[]): Promise<BottangoRuntime> {
   const container = new Container({ defaultScope: 'Singleton' });
-  const references = [...(options.plugins ?? [])];
-  const storePlugin = options.store === undefined ? undefined : storePluginFor(options.store);
-  if (storePlugin) references.push(storePlugin);
-  const transportPlugin = options.transport === undefined ? undefined : transportPluginFor(options.transport, options.transportOptions ?? {});
-  if (transportPlugin) references.push(transportPlugin);
-  // Conversation states live with the context store unless `state` says otherwise; the state plugin is loaded last.
+  const { references, state: statePlugin } = pluginReferencesFor(options);
   const stateSetting = options.state ?? options.store ?? 'memory';
-  const statePlugin = statePluginFor(stateSetting);
-  if (statePlugin) references.push(statePlugin);
   const loadOptions = { ...(options.pluginSearchPaths ? { searchPaths: options.pluginSearchPaths } : {}), ...(options.importModule ? { importModule: options.importModule } : {}) };
-  const loaded = references.length > 0 ? await loadPlugins(references, loadOptions) : [];
+  const all = statePlugin ? [...references, statePlugin] : references;
+  const loaded = all.length > 0 ? await loadPlugins(all, loadOptions) : [];
+  // The state plugin is loaded last, and only if no module binds ConversationStateStore itself.
   const statePluginLoaded = statePlugin ? loaded.pop() : undefined;
   container.load(...(options.modules ?? []), ...loaded.map((p) => p.module));
   // The bundled pattern matcher is loaded only when no plugin provides its syntax, so a configured copy replaces it.

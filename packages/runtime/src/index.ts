@@ -14,7 +14,8 @@ export { CompiledBot, DISAMBIGUATION_MARGIN, type CompiledDialog, type StarterMa
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
-export { loadPlugins, storePluginFor, statePluginFor, transportPluginFor, type PluginReference, type LoadedPlugin, type PluginLoadOptions } from './plugin-loader.js';
+export { describePluginModule } from './plugin-inspection.js';
+export { loadPlugins, pluginReferencesFor, storePluginFor, statePluginFor, transportPluginFor, type PluginReference, type LoadedPlugin, type PluginLoadOptions } from './plugin-loader.js';
 export { resolvePluginPackage, type ImportModule, type PluginSearchPath, type ResolvedPackage } from './plugin-resolution.js';
 export { formatConversationEvent, formatTangoContext } from './format-event.js';
 export { rankGroupCandidates, checkGroup, MAX_RECOMMENDED_GROUP_SIZE, type GroupCandidate, type GroupOverlap, type GroupCheckReport } from './group-routing.js';

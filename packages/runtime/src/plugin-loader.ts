@@ -89,6 +89,26 @@ function isContainerModuleLike(value: unknown): boolean {
 }
 
 /**
+ * Every plugin a runtime with these settings loads by name: `plugins`, then those the `store` and `transport` settings
+ * name; `state` is the plugin of the `state` setting (default: the store's backend), loaded only when no module
+ * binds the conversation state store itself.
+ */
+export function pluginReferencesFor(settings: {
+  readonly plugins?: readonly PluginReference[] | undefined;
+  readonly store?: string | undefined;
+  readonly state?: string | undefined;
+  readonly transport?: string | undefined;
+  readonly transportOptions?: Readonly<Record<string, unknown>> | undefined;
+}): { references: PluginReference[]; state: PluginReference | undefined } {
+  const references = [...(settings.plugins ?? [])];
+  const store = settings.store === undefined ? undefined : storePluginFor(settings.store);
+  if (store) references.push(store);
+  const transport = settings.transport === undefined ? undefined : transportPluginFor(settings.transport, settings.transportOptions ?? {});
+  if (transport) references.push(transport);
+  return { references, state: statePluginFor(settings.state ?? settings.store ?? 'memory') };
+}
+
+/**
  * The `store` setting: `memory` (default), `sqlite:<path>`, or `redis://…` / `rediss://…`.
  * Returns the plugin that provides it, or undefined for memory.
  */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CRASH_POINTS, RedisBotAgent, RedisStreamsTransport, type CrashPoint } from '@bottango/transport-redis';
-import { composeRuntime } from '../compose.js';
+import { botsDirOf, composeRuntime } from '../compose.js';
+import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -12,12 +13,14 @@ export const AGENT_USAGE = `bottango agent --bots <dir> --bot <id> --transport r
   --claim-idle <ms>        entries a dead replica left are taken over after this (default 5000)
   --concurrency <n>        entries handled at once (default 256)
   --crash-at <point>[:<n>] failover drill: SIGKILL itself at the n-th (default 1st) message-read, message-stored,
-                           transfer-read or transfer-stored (stored = after the step is saved, before it is acknowledged)`;
+                           transfer-read or transfer-stored (stored = after the step is saved, before it is acknowledged)
+${PROJECT_USAGE}`;
 
 export const agentCommand: CliCommand = async (args, io) => {
   const { values } = parseArgs({
     args: [...args],
     options: {
+      ...PROJECT_ARGS,
       bots: { type: 'string' },
       bot: { type: 'string' },
       transport: { type: 'string' },
@@ -30,21 +33,25 @@ export const agentCommand: CliCommand = async (args, io) => {
     },
     strict: true,
   });
-  if (!values.bots) throw new UsageError('agent: --bots <dir> is required', AGENT_USAGE);
+  const project = await readProject(values, io.cwd);
+  const botsDir = botsDirOf(values.bots, project, 'agent', AGENT_USAGE);
+  const transport = values.transport ?? project.transport;
   if (!values.bot) throw new UsageError('agent: --bot <id> is required (the bot this process runs)', AGENT_USAGE);
-  if (!values.transport?.startsWith('redis://') && !values.transport?.startsWith('rediss://')) {
-    throw new UsageError(`agent: --transport redis://host:port is required${values.transport ? `, got "${values.transport}"` : ''}`, AGENT_USAGE);
+  if (!transport?.startsWith('redis://') && !transport?.startsWith('rediss://')) {
+    throw new UsageError(`agent: --transport redis://host:port is required${transport ? `, got "${transport}"` : ''}`, AGENT_USAGE);
   }
   const transferTimeoutMs = positive('--transfer-timeout', values['transfer-timeout']);
   const claimIdleMs = positive('--claim-idle', values['claim-idle']);
   const concurrency = positive('--concurrency', values.concurrency);
   const crashAt = crashPoint(values['crash-at']);
   const { runtime, warnings } = await composeRuntime({
-    botsDir: values.bots,
+    botsDir,
+    project,
+    plugins: values.plugin ?? [],
     cwd: io.cwd,
-    store: values.store ?? values.transport,
+    store: values.store ?? project.store ?? transport,
     ...(values.state ? { state: values.state } : {}),
-    transport: values.transport,
+    transport,
     transportOptions: { ...(transferTimeoutMs ? { transferTimeoutMs } : {}), ...(claimIdleMs ? { claimIdleMs } : {}) },
     localBots: [values.bot],
   });

@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { parseArgs } from 'node:util';
-import { composeRuntime, frontOptions, startBot } from '../compose.js';
+import { botsDirOf, composeRuntime, frontOptions, startBot } from '../compose.js';
+import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -10,15 +11,17 @@ export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <me
   Talk to the bots in a terminal; every transfer is shown with its Tango Context.
   --transport redis://…  the bots run as separate \`bottango agent\` processes: this terminal is only the front
                          (--store defaults to the same Redis)
-  Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot> (in-process only).`;
+  Commands: /quit, /state (the conversation state as JSON), /offline <bot>, /online <bot> (in-process only).
+${PROJECT_USAGE}`;
 
 export const chatCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, transport: { type: 'string' }, user: { type: 'string' } }, strict: true });
-  if (!values.bots) throw new UsageError('chat: --bots <dir> is required', CHAT_USAGE);
+  const { values } = parseArgs({ args: [...args], options: { ...PROJECT_ARGS, bots: { type: 'string' }, start: { type: 'string' }, store: { type: 'string' }, state: { type: 'string' }, transport: { type: 'string' }, user: { type: 'string' } }, strict: true });
+  const project = await readProject(values, io.cwd);
+  const botsDir = botsDirOf(values.bots, project, 'chat', CHAT_USAGE);
   io.stderr.write('Loading bots…\n');
-  const placement = frontOptions(values.transport, values.store);
+  const placement = frontOptions(values.transport ?? project.transport, values.store ?? project.store);
   const front = placement.localBots !== undefined;
-  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd, ...placement, ...(values.state ? { state: values.state } : {}) });
+  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd, ...placement, ...(values.state ? { state: values.state } : {}) });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);

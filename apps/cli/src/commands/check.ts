@@ -1,16 +1,19 @@
 import { parseArgs } from 'node:util';
-import { composeRuntime } from '../compose.js';
+import { botsDirOf, composeRuntime } from '../compose.js';
+import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 export const CHECK_USAGE = `bottango check --bots <dir> [--json] [--strict]
   Loads and validates the bots, then checks every bot group: overlapping patterns and intents between its bots,
-  more than 15 bots, collaboration off. Exit 0 with warnings; with --strict, exit 1 when anything is reported.`;
+  more than 15 bots, collaboration off. Exit 0 with warnings; with --strict, exit 1 when anything is reported.
+${PROJECT_USAGE}`;
 
 export const checkCommand: CliCommand = async (args, io) => {
-  const { values } = parseArgs({ args: [...args], options: { bots: { type: 'string' }, json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false } }, strict: true });
-  if (!values.bots) throw new UsageError('check: --bots <dir> is required', CHECK_USAGE);
-  const { runtime, warnings } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd });
+  const { values } = parseArgs({ args: [...args], options: { ...PROJECT_ARGS, bots: { type: 'string' }, json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false } }, strict: true });
+  const project = await readProject(values, io.cwd);
+  const botsDir = botsDirOf(values.bots, project, 'check', CHECK_USAGE);
+  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd });
   try {
     const reports = [...runtime.groups.keys()].map((g) => runtime.checkGroup(g));
     const findings = warnings.length + reports.reduce((n, r) => n + r.warnings.length + r.overlaps.length, 0);

@@ -1,25 +1,28 @@
 import { parseArgs } from 'node:util';
 import { rankGroupCandidates, type GroupCandidate } from '@bottango/runtime';
-import { composeRuntime } from '../compose.js';
+import { botsDirOf, composeRuntime } from '../compose.js';
+import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 export const ROUTE_USAGE = `bottango route "<text>" --bots <dir> [--group <id>] [--from <bot>] [--json]
   Shows which bot and dialog of a group would take the text — by pattern or intent, with the band — and the runner-up.
   --group defaults to the only group; with no groups every bot is considered. --from leaves out the bot holding the
-  conversation (as an automatic transfer does). Bots that are not connected never take part.`;
+  conversation (as an automatic transfer does). Bots that are not connected never take part.
+${PROJECT_USAGE}`;
 
 export const routeCommand: CliCommand = async (args, io) => {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { bots: { type: 'string' }, group: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { ...PROJECT_ARGS, bots: { type: 'string' }, group: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
-  if (!values.bots) throw new UsageError('route: --bots <dir> is required', ROUTE_USAGE);
   if (positionals.length !== 1) throw new UsageError(`route: give exactly one text to route (quote it), got ${positionals.length}`, ROUTE_USAGE);
   const text = positionals[0] as string;
-  const { runtime } = await composeRuntime({ botsDir: values.bots, cwd: io.cwd });
+  const project = await readProject(values, io.cwd);
+  const botsDir = botsDirOf(values.bots, project, 'route', ROUTE_USAGE);
+  const { runtime } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd });
   try {
     const groups = [...runtime.groups.keys()];
     let group = values.group;
