@@ -1,7 +1,7 @@
-import { BottangoError, BottangoErrorCode, IntentMatcher, isBottangoPlugin, StarterPatternSyntax, TextNormalizer } from '@bottango/core';
+import { IntentMatcher, isBottangoPlugin, StarterPatternSyntax, TextNormalizer, validatePluginOptions } from '@bottango/core';
 import { Container, ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { bottangoPlugin, CompromiseMatcherModule, parseCompromiseMatcherOptions } from './compromise-matcher-module.js';
+import { bottangoPlugin, CompromiseMatcherModule } from './compromise-matcher-module.js';
 import { CompromiseNormalizer } from './compromise-normalizer.js';
 
 function containerWith(module: ContainerModule): Container {
@@ -58,22 +58,14 @@ describe('bottangoPlugin', () => {
   });
 
   it.each([
-    [{ normalizer: 'yes' }, 'normalizer', 'normalizer must be true or false, got "yes"'],
-    [{ intentMatchers: true }, 'intentMatchers', 'unknown option "intentMatchers"'],
-  ])('rejects %j naming the field', (options, field, message) => {
-    let caught: unknown;
-    try {
-      bottangoPlugin.createModule(options);
-    } catch (error) {
-      caught = error;
-    }
-    expect(BottangoError.is(caught, BottangoErrorCode.InvalidConfiguration)).toBe(true);
-    expect((caught as BottangoError).message).toContain(message);
-    expect((caught as BottangoError).details).toMatchObject({ field });
+    [{ normalizer: 'yes' }, 'options.normalizer', 'must be true or false, got "yes"'],
+    [{ intentMatchers: true }, 'options', 'unknown option "intentMatchers" (known: normalizer, starterSyntax, intentMatcher)'],
+    [[], 'options', 'options must be an object, got []'],
+  ])('rejects %j naming the field', async (options, path, message) => {
+    expect(await validatePluginOptions(bottangoPlugin, options)).toEqual({ ok: false, issues: [{ path, message }] });
   });
 
-  it('rejects options that are not an object', () => {
-    expect(() => parseCompromiseMatcherOptions([])).toThrowError(/options must be an object/);
-    expect(parseCompromiseMatcherOptions({ starterSyntax: false })).toEqual({ starterSyntax: false });
+  it('accepts the documented options as given', async () => {
+    expect(await validatePluginOptions(bottangoPlugin, { starterSyntax: false })).toEqual({ ok: true, options: { starterSyntax: false } });
   });
 });

@@ -1,5 +1,6 @@
-import { BottangoError, BottangoErrorCode, definePlugin, IntentMatcher, StarterPatternSyntax, TextNormalizer, type BottangoPlugin } from '@bottango/core';
+import { definePlugin, IntentMatcher, StarterPatternSyntax, TextNormalizer, type BottangoPlugin } from '@bottango/core';
 import { ContainerModule } from 'inversify';
+import { z } from 'zod';
 import { CompromiseIntentMatcher } from './compromise-intent-matcher.js';
 import { CompromiseNormalizer } from './compromise-normalizer.js';
 import { CompromiseStarterSyntax } from './compromise-starter-syntax.js';
@@ -12,8 +13,6 @@ export interface CompromiseMatcherModuleOptions {
   /** Bind `IntentMatcher` to `CompromiseIntentMatcher` (id `compromise`). Default true. */
   readonly intentMatcher?: boolean;
 }
-
-const OPTION_NAMES = ['normalizer', 'starterSyntax', 'intentMatcher'] as const;
 
 /** Binds the compromise normaliser, starter-pattern syntax and intent matcher (each singleton, each optional). */
 export class CompromiseMatcherModule {
@@ -37,34 +36,16 @@ export class CompromiseMatcherModule {
   }
 }
 
-/** Checks untyped configuration (from a file) and names the bad field and value. */
-export function parseCompromiseMatcherOptions(raw: unknown = {}): CompromiseMatcherModuleOptions {
-  const where = '@bottango/matcher-compromise options';
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `options must be an object, got ${JSON.stringify(raw)}`, { where, details: { value: raw } });
-  }
-  const record = raw as Readonly<Record<string, unknown>>;
-  for (const key of Object.keys(record)) {
-    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `unknown option "${key}" (known: ${OPTION_NAMES.join(', ')})`, { where, details: { field: key } });
-    }
-  }
-  const options: { -readonly [K in keyof CompromiseMatcherModuleOptions]: CompromiseMatcherModuleOptions[K] } = {};
-  for (const name of OPTION_NAMES) {
-    const value = record[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'boolean') {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${name} must be true or false, got ${JSON.stringify(value)}`, {
-        where,
-        details: { field: name, value },
-      });
-    }
-    options[name] = value;
-  }
-  return options;
-}
+const flag = z.boolean({ error: (issue) => `must be true or false, got ${JSON.stringify(issue.input)}` }).exactOptional();
 
-export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
+/** The plugin's options: three booleans, each default true. Unknown options are errors naming the option. */
+export const compromiseMatcherOptionsSchema = z.strictObject(
+  { normalizer: flag, starterSyntax: flag, intentMatcher: flag },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: normalizer, starterSyntax, intentMatcher)` : `options must be an object, got ${JSON.stringify(issue.input)}`) },
+);
+
+export const bottangoPlugin: BottangoPlugin<CompromiseMatcherModuleOptions> = definePlugin({
   name: '@bottango/matcher-compromise',
-  createModule: (options) => CompromiseMatcherModule.fromOptions(parseCompromiseMatcherOptions(options)),
+  optionsSchema: compromiseMatcherOptionsSchema,
+  createModule: (options) => CompromiseMatcherModule.fromOptions(options),
 });

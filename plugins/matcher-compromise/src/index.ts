@@ -3,7 +3,7 @@ export { CompromiseStarterSyntax, COMPROMISE_STARTER_SYNTAX } from './compromise
 export { CompromiseIntentMatcher, COMPROMISE_SCORE_KNOTS, calibrateSimilarity } from './compromise-intent-matcher.js';
 export {
   CompromiseMatcherModule,
-  parseCompromiseMatcherOptions,
+  compromiseMatcherOptionsSchema,
   bottangoPlugin,
   type CompromiseMatcherModuleOptions,
 } from './compromise-matcher-module.js';

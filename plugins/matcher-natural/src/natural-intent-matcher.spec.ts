@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Container } from 'inversify';
-import { BottangoError, IntentMatcher, isBottangoPlugin } from '@bottango/core';
+import { BottangoError, IntentMatcher, isBottangoPlugin, validatePluginOptions } from '@bottango/core';
 import { describeIntentMatcherContract, CONTRACT_INTENTS } from '@bottango/testing';
-import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin, parseNaturalMatcherOptions } from './index.js';
+import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin } from './index.js';
 
 describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
 
@@ -88,13 +88,13 @@ describe('NaturalMatcherModule', () => {
     expect(container.get(NaturalIntentMatcher)).toBe(container.get(NaturalIntentMatcher));
   });
 
-  it('exports a branded plugin whose options are validated', () => {
+  it('exports a branded plugin whose options are validated', async () => {
     expect(isBottangoPlugin(bottangoPlugin)).toBe(true);
     expect(bottangoPlugin.name).toBe('@bottango/matcher-natural');
-    expect(parseNaturalMatcherOptions({ cacheDir: '/tmp/x', epochs: 4 })).toEqual({ cacheDir: '/tmp/x', epochs: 4 });
-    expect(() => bottangoPlugin.createModule({ epochs: -1 })).toThrow(/option epochs is -1/);
-    expect(() => bottangoPlugin.createModule({ cacheDir: 3 })).toThrow(/option cacheDir is 3/);
-    expect(() => bottangoPlugin.createModule({ cachedir: 'x' })).toThrow(/option cachedir/);
+    expect(await validatePluginOptions(bottangoPlugin, { cacheDir: '/tmp/x', epochs: 4 })).toEqual({ ok: true, options: { cacheDir: '/tmp/x', epochs: 4 } });
+    expect(await validatePluginOptions(bottangoPlugin, { epochs: -1 })).toEqual({ ok: false, issues: [{ path: 'options.epochs', message: 'must be an integer from 1 to 1000, got -1' }] });
+    expect(await validatePluginOptions(bottangoPlugin, { cacheDir: 3 })).toEqual({ ok: false, issues: [{ path: 'options.cacheDir', message: 'must be a non-empty directory path, got 3' }] });
+    expect(await validatePluginOptions(bottangoPlugin, { cachedir: 'x' })).toEqual({ ok: false, issues: [{ path: 'options', message: 'unknown option "cachedir" (known: cacheDir, epochs)' }] });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, definePlugin, IntentMatcher } from '@bottango/core';
+import { definePlugin, IntentMatcher, type BottangoPlugin } from '@bottango/core';
+import { z } from 'zod';
 import { NaturalIntentMatcher } from './natural-intent-matcher.js';
 
 export interface NaturalMatcherModuleOptions {
@@ -27,26 +28,20 @@ export class NaturalMatcherModule {
   }
 }
 
-function invalid(field: string, value: unknown, expected: string): BottangoError {
-  return new BottangoError(BottangoErrorCode.InvalidConfiguration, `option ${field} is ${JSON.stringify(value)}; expected ${expected}`, {
-    where: '@bottango/matcher-natural',
-    details: { field, value },
-  });
-}
+/**
+ * The plugin's options: `cacheDir` (a non-empty directory path) and `epochs` (an integer from 1 to 1000). Unknown
+ * options are errors; each message names what is wrong and the value given.
+ */
+export const naturalMatcherOptionsSchema = z.strictObject(
+  {
+    cacheDir: z.string({ error: (issue) => `must be a non-empty directory path, got ${JSON.stringify(issue.input)}` }).min(1).exactOptional(),
+    epochs: z.number({ error: (issue) => `must be an integer from 1 to 1000, got ${JSON.stringify(issue.input)}` }).int().min(1).max(1000).exactOptional(),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: cacheDir, epochs)` : `options must be an object, got ${JSON.stringify(issue.input)}`) },
+);
 
-/** Validates untyped plugin options. */
-export function parseNaturalMatcherOptions(raw: unknown): NaturalMatcherModuleOptions {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('(options)', raw, 'an object');
-  const { cacheDir, epochs, ...rest } = raw as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw invalid(unknown[0] as string, rest[unknown[0] as string], 'no such option (known: cacheDir, epochs)');
-  if (cacheDir !== undefined && (typeof cacheDir !== 'string' || cacheDir.length === 0)) throw invalid('cacheDir', cacheDir, 'a non-empty directory path');
-  if (epochs !== undefined && (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1 || epochs > 1000)) throw invalid('epochs', epochs, 'an integer from 1 to 1000');
-  return { ...(cacheDir === undefined ? {} : { cacheDir }), ...(epochs === undefined ? {} : { epochs }) };
-}
-
-export const bottangoPlugin = definePlugin<Record<string, unknown>>({
+export const bottangoPlugin: BottangoPlugin<NaturalMatcherModuleOptions> = definePlugin({
   name: '@bottango/matcher-natural',
-  createModule: (options) => NaturalMatcherModule.fromOptions(parseNaturalMatcherOptions(options)),
+  optionsSchema: naturalMatcherOptionsSchema,
+  createModule: (options) => NaturalMatcherModule.fromOptions(options),
 });

@@ -1,7 +1,8 @@
-import { definePlugin } from '@bottango/core';
-import { PatternMatcherModule, parsePatternMatcherOptions } from './pattern-matcher-module.js';
+import { definePlugin, type BottangoPlugin } from '@bottango/core';
+import { PatternMatcherModule, patternMatcherOptionsSchema, type PatternMatcherModuleOptions } from './pattern-matcher-module.js';
 
-export const bottangoPlugin = definePlugin<Record<string, unknown>>({
+export const bottangoPlugin: BottangoPlugin<PatternMatcherModuleOptions> = definePlugin({
   name: '@bottango/matcher-pattern',
-  createModule: (options) => PatternMatcherModule.fromOptions(parsePatternMatcherOptions(options)),
+  optionsSchema: patternMatcherOptionsSchema,
+  createModule: (options) => PatternMatcherModule.fromOptions(options),
 });

@@ -1,2 +1,2 @@
 export { MemoryContextStore, MemoryContextStoreOptions } from './memory-context-store.js';
-export { MemoryStoreModule, parseMemoryStoreOptions, bottangoPlugin, type MemoryStoreModuleOptions } from './memory-store-module.js';
+export { MemoryStoreModule, memoryStoreOptionsSchema, bottangoPlugin, type MemoryStoreModuleOptions } from './memory-store-module.js';

@@ -1,8 +1,8 @@
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
+import { ContextStore, validatePluginOptions, type ContextStore as ContextStoreType } from '@bottango/core';
 import { MemoryContextStore } from './memory-context-store.js';
-import { bottangoPlugin, MemoryStoreModule, parseMemoryStoreOptions } from './memory-store-module.js';
+import { bottangoPlugin, MemoryStoreModule } from './memory-store-module.js';
 
 describe('MemoryStoreModule', () => {
   it('binds ContextStore to one MemoryContextStore for the container', async () => {
@@ -19,14 +19,15 @@ describe('MemoryStoreModule', () => {
     await expect(store.get('shop', { kind: 'global' }, 'k')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
-  it('is loadable as a plugin and refuses bad options naming the field and value', () => {
+  it('is loadable as a plugin and refuses bad options naming the field and value', async () => {
     expect(bottangoPlugin.name).toBe('@bottango/store-memory');
     const container = new Container();
     container.load(bottangoPlugin.createModule({}) as Parameters<Container['load']>[0]);
     expect(container.get(ContextStore)).toBeInstanceOf(MemoryContextStore);
-    expect(() => parseMemoryStoreOptions({ sweepIntervalMs: -5 })).toThrow(/sweepIntervalMs.*-5/);
-    expect(() => parseMemoryStoreOptions({ sweepMs: 5 })).toThrow(/unknown option "sweepMs"/);
-    expect(() => parseMemoryStoreOptions({ sweepIntervalMs: 'soon' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+    expect(await validatePluginOptions(bottangoPlugin, { sweepIntervalMs: 250 })).toEqual({ ok: true, options: { sweepIntervalMs: 250 } });
+    expect(await validatePluginOptions(bottangoPlugin, { sweepIntervalMs: -5 })).toEqual({ ok: false, issues: [{ path: 'options.sweepIntervalMs', message: 'must be a positive whole number of milliseconds, got -5' }] });
+    expect(await validatePluginOptions(bottangoPlugin, { sweepMs: 5 })).toEqual({ ok: false, issues: [{ path: 'options', message: 'unknown option "sweepMs" (known: sweepIntervalMs)' }] });
+    expect(await validatePluginOptions(bottangoPlugin, { sweepIntervalMs: 'soon' })).toMatchObject({ ok: false, issues: [{ path: 'options.sweepIntervalMs' }] });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, ContextStore, definePlugin, type BottangoPlugin } from '@bottango/core';
+import { ContextStore, definePlugin, type BottangoPlugin } from '@bottango/core';
+import { z } from 'zod';
 import { MemoryContextStore, MemoryContextStoreOptions } from './memory-context-store.js';
 
 export interface MemoryStoreModuleOptions {
@@ -20,23 +21,17 @@ export class MemoryStoreModule {
   }
 }
 
-/** Checks untyped configuration (from a file) and names the bad field and value. */
-export function parseMemoryStoreOptions(raw: Readonly<Record<string, unknown>> = {}): MemoryStoreModuleOptions {
-  const where = '@bottango/store-memory options';
-  for (const key of Object.keys(raw)) {
-    if (key !== 'sweepIntervalMs') {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `unknown option "${key}" (known: sweepIntervalMs)`, { where, details: { field: key } });
-    }
-  }
-  const sweepIntervalMs = raw['sweepIntervalMs'];
-  if (sweepIntervalMs === undefined) return {};
-  if (typeof sweepIntervalMs !== 'number' || !Number.isInteger(sweepIntervalMs) || sweepIntervalMs <= 0) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `sweepIntervalMs must be a positive whole number of milliseconds, got ${JSON.stringify(sweepIntervalMs)}`, { where, details: { field: 'sweepIntervalMs', value: sweepIntervalMs } });
-  }
-  return { sweepIntervalMs };
-}
+/**
+ * The plugin's options: `sweepIntervalMs`, a positive whole number of milliseconds. Unknown options are errors; each
+ * message names what is wrong and the value given (the runtime prefixes the field: `options.sweepIntervalMs: …`).
+ */
+export const memoryStoreOptionsSchema = z.strictObject(
+  { sweepIntervalMs: z.number({ error: (issue) => `must be a positive whole number of milliseconds, got ${JSON.stringify(issue.input)}` }).int().positive().exactOptional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: sweepIntervalMs)` : `options must be an object, got ${JSON.stringify(issue.input)}`) },
+);
 
-export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
+export const bottangoPlugin: BottangoPlugin<MemoryStoreModuleOptions> = definePlugin({
   name: '@bottango/store-memory',
-  createModule: (options) => MemoryStoreModule.fromOptions(parseMemoryStoreOptions(options)),
+  optionsSchema: memoryStoreOptionsSchema,
+  createModule: (options) => MemoryStoreModule.fromOptions(options),
 });

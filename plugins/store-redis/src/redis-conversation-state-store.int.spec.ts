@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Container, type ContainerModule } from 'inversify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationStateStore, type ConversationState, type ConversationStateStore as StateStore } from '@bottango/core';
+import { ConversationStateStore, type ConversationState, type ConversationStateStore as StateStore, validatePluginOptions } from '@bottango/core';
 import { describeConversationStateStoreContract, raceStateIncrements } from '@bottango/testing';
 import { DEFAULT_STATE_KEY_PREFIX, RedisConversationStateStore } from './redis-conversation-state-store.js';
 import { RedisConversationStateStoreService, RedisStateModule } from './redis-state-module.js';
@@ -112,7 +112,7 @@ describe('RedisStateModule and the plugin with provides: "state"', () => {
     const unreachable = new Container();
     unreachable.load(bottangoPlugin.createModule({ url: 'redis://127.0.0.1:1/0', connectTimeoutMs: 500, provides: 'state' }) as ContainerModule);
     await expect(unreachable.getAsync(ConversationStateStore)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    expect(() => bottangoPlugin.createModule({ url: 'redis://h', provides: 'states' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('provides must be "context" or "state", got "states"') }));
+    expect(await validatePluginOptions(bottangoPlugin, { url: 'redis://h', provides: 'states' })).toEqual({ ok: false, issues: [{ path: 'options.provides', message: 'must be "context" or "state", got "states"' }] });
   });
 });
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Container } from 'inversify';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
+import { ContextStore, validatePluginOptions, type ContextStore as ContextStoreType } from '@bottango/core';
 import { RedisContextStore } from './redis-context-store.js';
-import { bottangoPlugin, parseRedisStoreOptions, RedisContextStoreService, RedisStoreModule } from './redis-store-module.js';
+import { bottangoPlugin, RedisContextStoreService, RedisStoreModule } from './redis-store-module.js';
 import { redisForTests } from '@bottango/testing/redis';
 
 const server = redisForTests();
@@ -36,12 +36,17 @@ describe('RedisStoreModule', () => {
     expect(() => RedisStoreModule.fromOptions({ url: 'redis//nope' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
   });
 
-  it('loads as a plugin and refuses bad options naming the field and the value', () => {
+  it('loads as a plugin and refuses bad options naming the field and the value', async () => {
     expect(bottangoPlugin.name).toBe('@bottango/store-redis');
-    expect(parseRedisStoreOptions({ url: 'redis://h:1/2', keyPrefix: 'p:' })).toEqual({ url: 'redis://h:1/2', keyPrefix: 'p:' });
-    expect(() => parseRedisStoreOptions({})).toThrow(/url/);
-    expect(() => parseRedisStoreOptions({ url: 'redis://h', connectTimeoutMs: -1 })).toThrow(/connectTimeoutMs.*got -1/);
-    expect(() => parseRedisStoreOptions({ url: 'redis://h', keyPrefix: 3 })).toThrow(/keyPrefix.*got 3/);
-    expect(() => parseRedisStoreOptions({ url: 'redis://h', host: 'x' })).toThrow(/unknown option "host"/);
+    const issues = async (options: unknown): Promise<unknown> => {
+      const result = await validatePluginOptions(bottangoPlugin, options);
+      return result.ok ? result.options : result.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    };
+    expect(await issues({ url: 'redis://h:1/2', keyPrefix: 'p:' })).toEqual({ url: 'redis://h:1/2', keyPrefix: 'p:', provides: 'context' });
+    expect(await issues({})).toEqual(['options.url: must be a redis:// URL, got undefined']);
+    expect(await issues({ url: 'http://h' })).toEqual(['options.url: "http://h/" has protocol "http:"; expected redis://host:port/db']);
+    expect(await issues({ url: 'redis://h', connectTimeoutMs: -1 })).toEqual(['options.connectTimeoutMs: must be a positive whole number of milliseconds, got -1']);
+    expect(await issues({ url: 'redis://h', keyPrefix: 3 })).toEqual(['options.keyPrefix: must be a string, got 3']);
+    expect(await issues({ url: 'redis://h', host: 'x' })).toEqual(['options: unknown option "host" (known: provides, url, keyPrefix, connectTimeoutMs, commandTimeoutMs)']);
   });
 });

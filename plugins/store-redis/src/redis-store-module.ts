@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, ContextStore, definePlugin, Logger, type BottangoPlugin } from '@bottango/core';
+import { ContextStore, definePlugin, Logger, type BottangoPlugin } from '@bottango/core';
+import { z } from 'zod';
 import { RedisContextStore } from './redis-context-store.js';
 import { parseRedisUrl } from './redis-connection.js';
 import { RedisStateModule } from './redis-state-module.js';
@@ -39,45 +40,37 @@ export class RedisStoreModule {
   }
 }
 
-const KNOWN = ['url', 'keyPrefix', 'connectTimeoutMs', 'commandTimeoutMs'] as const;
-
-/** Checks untyped configuration (from a file) and names the bad field and value. */
-export function parseRedisStoreOptions(raw: Readonly<Record<string, unknown>>): RedisStoreModuleOptions {
-  const where = '@bottango/store-redis options';
-  const fail = (field: string, message: string): never => {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} ${message}, got ${JSON.stringify(raw[field])}`, { where, details: { field, value: raw[field] } });
-  };
-  for (const key of Object.keys(raw)) {
-    if (!(KNOWN as readonly string[]).includes(key)) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `unknown option "${key}" (known: ${KNOWN.join(', ')})`, { where, details: { field: key } });
-    }
+/** A `redis://` or `rediss://` URL, checked by `parseRedisUrl` (one rule for the plugins' options and the stores). */
+export const redisUrlSchema = z.string({ error: (issue) => `must be a redis:// URL, got ${JSON.stringify(issue.input)}` }).superRefine((url, context) => {
+  try {
+    parseRedisUrl(url, '');
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message.replace(/^url /, '') });
   }
-  const { url, keyPrefix, connectTimeoutMs, commandTimeoutMs } = raw;
-  parseRedisUrl(url, where);
-  if (keyPrefix !== undefined && typeof keyPrefix !== 'string') fail('keyPrefix', 'must be a string');
-  const positive = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
-  if (connectTimeoutMs !== undefined && !positive(connectTimeoutMs)) fail('connectTimeoutMs', 'must be a positive whole number of milliseconds');
-  if (commandTimeoutMs !== undefined && !positive(commandTimeoutMs)) fail('commandTimeoutMs', 'must be a positive whole number of milliseconds');
-  return {
-    url: url as string,
-    ...(keyPrefix === undefined ? {} : { keyPrefix: keyPrefix as string }),
-    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs: connectTimeoutMs as number }),
-    ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs: commandTimeoutMs as number }),
-  };
-}
+});
+
+const milliseconds = z.number({ error: (issue) => `must be a positive whole number of milliseconds, got ${JSON.stringify(issue.input)}` }).int().positive().exactOptional();
 
 /**
- * The plugin. Option `provides`: `"context"` (default) binds the Context Session Store, `"state"` the conversation
- * state store (load the plugin twice for both); the other options are those of `parseRedisStoreOptions`.
+ * The plugin's options: `provides` (`"context"`, the default, binds the Context Session Store; `"state"` the
+ * conversation state store — load the plugin twice for both) and the options of `RedisStoreModule` (`url` required).
+ * Unknown options are errors; each message names what is wrong and the value given.
  */
-export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
-  name: '@bottango/store-redis',
-  createModule: ({ provides, ...options }) => {
-    if (provides === undefined || provides === 'context') return RedisStoreModule.fromOptions(parseRedisStoreOptions(options));
-    if (provides === 'state') return RedisStateModule.fromOptions(parseRedisStoreOptions(options));
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `provides must be "context" or "state", got ${JSON.stringify(provides)}`, {
-      where: '@bottango/store-redis options',
-      details: { field: 'provides', value: provides },
-    });
+export const redisStoreOptionsSchema = z.strictObject(
+  {
+    provides: z.enum(['context', 'state'], { error: (issue) => `must be "context" or "state", got ${JSON.stringify(issue.input)}` }).default('context'),
+    url: redisUrlSchema,
+    keyPrefix: z.string({ error: (issue) => `must be a string, got ${JSON.stringify(issue.input)}` }).exactOptional(),
+    connectTimeoutMs: milliseconds,
+    commandTimeoutMs: milliseconds,
   },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: provides, url, keyPrefix, connectTimeoutMs, commandTimeoutMs)` : `options must be an object, got ${JSON.stringify(issue.input)}`) },
+);
+
+export type RedisStorePluginOptions = z.output<typeof redisStoreOptionsSchema>;
+
+export const bottangoPlugin: BottangoPlugin<RedisStorePluginOptions> = definePlugin({
+  name: '@bottango/store-redis',
+  optionsSchema: redisStoreOptionsSchema,
+  createModule: ({ provides, ...options }) => (provides === 'state' ? RedisStateModule.fromOptions(options) : RedisStoreModule.fromOptions(options)),
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container, type ContainerModule } from 'inversify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConversationStateStore, type ConversationStateStore as StateStore } from '@bottango/core';
+import { ConversationStateStore, validatePluginOptions, type ConversationStateStore as StateStore } from '@bottango/core';
 import { describeConversationStateStoreContract } from '@bottango/testing';
 import { SqliteConversationStateStore } from './sqlite-conversation-state-store.js';
 import { SqliteContextStore } from './sqlite-context-store.js';
@@ -60,13 +60,17 @@ describe('SqliteStateModule and the plugin with provides: "state"', () => {
     await expect(store.load('c1')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
   });
 
-  it('the plugin binds the context store by default and the state store with provides: "state", and names a bad provides', () => {
+  it('the plugin binds the context store by default and the state store with provides: "state", and names a bad provides', async () => {
     const path = join(dir, 'plugin.sqlite');
     const container = new Container();
-    container.load(bottangoPlugin.createModule({ path }) as ContainerModule, bottangoPlugin.createModule({ path, provides: 'state' }) as ContainerModule); // createModule is typed unknown
+    container.load(bottangoPlugin.createModule({ path, provides: 'context' }) as ContainerModule, bottangoPlugin.createModule({ path, provides: 'state' }) as ContainerModule); // createModule is typed unknown
     expect(container.get(ConversationStateStore)).toBeInstanceOf(SqliteConversationStateStore);
-    expect(() => bottangoPlugin.createModule({ path, provides: 'both' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringContaining('provides must be "context" or "state", got "both"') }));
-    expect(() => bottangoPlugin.createModule({ path, provides: 'state', sweepIntervalMs: 5 })).toThrow(/sweepIntervalMs is an option of the context store/);
-    expect(() => bottangoPlugin.createModule({ provides: 'state' })).toThrow(/path/);
+    expect(await validatePluginOptions(bottangoPlugin, { path })).toEqual({ ok: true, options: { path, provides: 'context' } });
+    expect(await validatePluginOptions(bottangoPlugin, { path, provides: 'both' })).toEqual({ ok: false, issues: [{ path: 'options.provides', message: 'must be "context" or "state", got "both"' }] });
+    expect(await validatePluginOptions(bottangoPlugin, { path, provides: 'state', sweepIntervalMs: 5 })).toEqual({
+      ok: false,
+      issues: [{ path: 'options.sweepIntervalMs', message: 'is an option of the context store, not of the state store' }],
+    });
+    expect(await validatePluginOptions(bottangoPlugin, { provides: 'state' })).toEqual({ ok: false, issues: [{ path: 'options.path', message: 'must be the path of the database file, got undefined' }] });
   });
 });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContextStore, type ContextStore as ContextStoreType } from '@bottango/core';
+import { ContextStore, validatePluginOptions, type ContextStore as ContextStoreType } from '@bottango/core';
 import { SqliteContextStore } from './sqlite-context-store.js';
-import { bottangoPlugin, parseSqliteStoreOptions, SqliteStoreModule } from './sqlite-store-module.js';
+import { bottangoPlugin, SqliteStoreModule } from './sqlite-store-module.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bottango-sqlite-module-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,12 +28,16 @@ describe('SqliteStoreModule', () => {
     await again.close();
   });
 
-  it('loads as a plugin and refuses bad options naming the field and the value', () => {
+  it('loads as a plugin and refuses bad options naming the field and the value', async () => {
     expect(bottangoPlugin.name).toBe('@bottango/store-sqlite');
-    expect(parseSqliteStoreOptions({ path: 'a.sqlite', synchronous: 'FULL' })).toEqual({ path: 'a.sqlite', synchronous: 'FULL' });
-    expect(() => parseSqliteStoreOptions({})).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION', message: expect.stringMatching(/path/) }));
-    expect(() => parseSqliteStoreOptions({ path: 'a', sweepIntervalMs: 0 })).toThrow(/sweepIntervalMs.*got 0/);
-    expect(() => parseSqliteStoreOptions({ path: 'a', synchronous: 'OFF' })).toThrow(/synchronous.*"OFF"/);
-    expect(() => parseSqliteStoreOptions({ path: 'a', file: 'b' })).toThrow(/unknown option "file"/);
+    const issues = async (options: unknown): Promise<unknown> => {
+      const result = await validatePluginOptions(bottangoPlugin, options);
+      return result.ok ? result.options : result.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    };
+    expect(await issues({ path: 'a.sqlite', synchronous: 'FULL' })).toEqual({ path: 'a.sqlite', synchronous: 'FULL', provides: 'context' });
+    expect(await issues({})).toEqual(['options.path: must be the path of the database file, got undefined']);
+    expect(await issues({ path: 'a', sweepIntervalMs: 0 })).toEqual(['options.sweepIntervalMs: must be a positive whole number of milliseconds, got 0']);
+    expect(await issues({ path: 'a', synchronous: 'OFF' })).toEqual(['options.synchronous: must be "NORMAL" or "FULL", got "OFF"']);
+    expect(await issues({ path: 'a', file: 'b' })).toEqual(['options: unknown option "file" (known: provides, path, sweepIntervalMs, synchronous, busyTimeoutMs)']);
   });
 });

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, ContextStore, definePlugin, type BottangoPlugin } from '@bottango/core';
+import { ContextStore, definePlugin, type BottangoPlugin } from '@bottango/core';
+import { z } from 'zod';
 import { SqliteContextStore, SqliteContextStoreOptions } from './sqlite-context-store.js';
 import type { SqliteSynchronous } from './sqlite-database.js';
 import { SqliteStateModule } from './sqlite-state-module.js';
@@ -28,48 +29,34 @@ export class SqliteStoreModule {
   }
 }
 
-const KNOWN = ['path', 'sweepIntervalMs', 'synchronous', 'busyTimeoutMs'] as const;
-
-/** Checks untyped configuration (from a file) and names the bad field and value. */
-export function parseSqliteStoreOptions(raw: Readonly<Record<string, unknown>>): SqliteStoreModuleOptions {
-  const where = '@bottango/store-sqlite options';
-  const fail = (field: string, message: string): never => {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} ${message}, got ${JSON.stringify(raw[field])}`, { where, details: { field, value: raw[field] } });
-  };
-  for (const key of Object.keys(raw)) {
-    if (!(KNOWN as readonly string[]).includes(key)) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `unknown option "${key}" (known: ${KNOWN.join(', ')})`, { where, details: { field: key } });
-    }
-  }
-  const { path, sweepIntervalMs, synchronous, busyTimeoutMs } = raw;
-  if (typeof path !== 'string' || path.length === 0) fail('path', 'must be the path of the database file');
-  const positive = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
-  if (sweepIntervalMs !== undefined && !positive(sweepIntervalMs)) fail('sweepIntervalMs', 'must be a positive whole number of milliseconds');
-  if (busyTimeoutMs !== undefined && !positive(busyTimeoutMs)) fail('busyTimeoutMs', 'must be a positive whole number of milliseconds');
-  if (synchronous !== undefined && synchronous !== 'NORMAL' && synchronous !== 'FULL') fail('synchronous', 'must be "NORMAL" or "FULL"');
-  return {
-    path: path as string,
-    ...(sweepIntervalMs === undefined ? {} : { sweepIntervalMs: sweepIntervalMs as number }),
-    ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs: busyTimeoutMs as number }),
-    ...(synchronous === undefined ? {} : { synchronous: synchronous as SqliteSynchronous }),
-  };
-}
+const milliseconds = z.number({ error: (issue) => `must be a positive whole number of milliseconds, got ${JSON.stringify(issue.input)}` }).int().positive().exactOptional();
 
 /**
- * The plugin. Option `provides`: `"context"` (default) binds the Context Session Store, `"state"` the conversation
- * state store (load the plugin twice for both); the other options are those of `parseSqliteStoreOptions`.
+ * The plugin's options: `provides` (`"context"`, the default, binds the Context Session Store; `"state"` the
+ * conversation state store — load the plugin twice for both) and the options of `SqliteStoreModule` (`path` required).
+ * Unknown options are errors; each message names what is wrong and the value given.
  */
-export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
+export const sqliteStoreOptionsSchema = z
+  .strictObject(
+    {
+      provides: z.enum(['context', 'state'], { error: (issue) => `must be "context" or "state", got ${JSON.stringify(issue.input)}` }).default('context'),
+      path: z.string({ error: (issue) => `must be the path of the database file, got ${JSON.stringify(issue.input)}` }).min(1),
+      sweepIntervalMs: milliseconds,
+      synchronous: z.enum(['NORMAL', 'FULL'], { error: (issue) => `must be "NORMAL" or "FULL", got ${JSON.stringify(issue.input)}` }).exactOptional(),
+      busyTimeoutMs: milliseconds,
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: provides, path, sweepIntervalMs, synchronous, busyTimeoutMs)` : `options must be an object, got ${JSON.stringify(issue.input)}`) },
+  )
+  .superRefine((options, context) => {
+    if (options.provides === 'state' && options.sweepIntervalMs !== undefined) {
+      context.addIssue({ code: 'custom', path: ['sweepIntervalMs'], message: 'is an option of the context store, not of the state store' });
+    }
+  });
+
+export type SqliteStorePluginOptions = z.output<typeof sqliteStoreOptionsSchema>;
+
+export const bottangoPlugin: BottangoPlugin<SqliteStorePluginOptions> = definePlugin({
   name: '@bottango/store-sqlite',
-  createModule: ({ provides, ...options }) => {
-    if (provides === undefined || provides === 'context') return SqliteStoreModule.fromOptions(parseSqliteStoreOptions(options));
-    const where = '@bottango/store-sqlite options';
-    if (provides !== 'state') {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `provides must be "context" or "state", got ${JSON.stringify(provides)}`, { where, details: { field: 'provides', value: provides } });
-    }
-    if (options['sweepIntervalMs'] !== undefined) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, 'sweepIntervalMs is an option of the context store, not of the state store', { where, details: { field: 'sweepIntervalMs' } });
-    }
-    return SqliteStateModule.fromOptions(parseSqliteStoreOptions(options));
-  },
+  optionsSchema: sqliteStoreOptionsSchema,
+  createModule: ({ provides, ...options }) => (provides === 'state' ? SqliteStateModule.fromOptions(options) : SqliteStoreModule.fromOptions(options)),
 });

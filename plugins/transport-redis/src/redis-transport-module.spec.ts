@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseRedisTransportOptions } from './redis-transport-module.js';
+import { validatePluginOptions } from '@bottango/core';
+import { bottangoPlugin } from './redis-transport-module.js';
 import { RedisStreamsTransport } from './redis-streams-transport.js';
 
 describe('transport options', () => {
-  it('accepts the documented options', () => {
-    expect(parseRedisTransportOptions({ url: 'redis://127.0.0.1:6379/0', transferTimeoutMs: 500, keyPrefix: 'x:' })).toMatchObject({ transferTimeoutMs: 500 });
+  it('accepts the documented options', async () => {
+    const options = { url: 'redis://127.0.0.1:6379/0', transferTimeoutMs: 500, keyPrefix: 'x:' };
+    expect(await validatePluginOptions(bottangoPlugin, options)).toEqual({ ok: true, options });
   });
 
   it.each([
-    [{ url: 'http://x' }, 'url'],
-    [{ url: 'redis://h', transferTimeoutMs: -1 }, 'transferTimeoutMs must be a positive whole number, got -1'],
-    [{ url: 'redis://h', claimIdleMs: 1.5 }, 'claimIdleMs must be a positive whole number, got 1.5'],
-    [{ url: 'redis://h', keyPrefix: '' }, 'keyPrefix must be a non-empty string'],
-    [{ url: 'redis://h', timeout: 5 }, 'unknown option "timeout"'],
-  ])('refuses %j with INVALID_CONFIGURATION naming the field', (raw, message) => {
-    expect(() => parseRedisTransportOptions(raw)).toThrow(message);
-    expect(() => parseRedisTransportOptions(raw)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+    [{ url: 'http://x' }, 'options.url: "http://x/" has protocol "http:"; expected redis://host:port/db'],
+    [{ url: 'redis://h', transferTimeoutMs: -1 }, 'options.transferTimeoutMs: must be a positive whole number, got -1'],
+    [{ url: 'redis://h', claimIdleMs: 1.5 }, 'options.claimIdleMs: must be a positive whole number, got 1.5'],
+    [{ url: 'redis://h', keyPrefix: '' }, 'options.keyPrefix: must be a non-empty string, got ""'],
+    [{ url: 'redis://h', timeout: 5 }, 'options: unknown option "timeout" (known: url, keyPrefix, transferTimeoutMs, claimIdleMs, heartbeatMs, sendTimeoutMs, maxEventsPerConversation, eventsTtlSeconds, connectTimeoutMs)'],
+  ])('refuses %j naming the field', async (raw, message) => {
+    const result = await validatePluginOptions(bottangoPlugin, raw);
+    expect(result.ok ? [] : result.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([message]);
   });
 
   it('fails to connect with TRANSPORT_UNAVAILABLE naming the URL', async () => {

@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, Logger, TransferTransport, definePlugin, type BottangoPlugin } from '@bottango/core';
-import { parseRedisUrl } from '@bottango/store-redis';
+import { Logger, TransferTransport, definePlugin, type BottangoPlugin } from '@bottango/core';
+import { parseRedisUrl, redisUrlSchema } from '@bottango/store-redis';
+import { z } from 'zod';
 import { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redis-streams-transport.js';
 
 /** Container token of the concrete transport (bot agents need more than the `TransferTransport` contract). */
@@ -26,31 +27,31 @@ export class RedisTransportModule {
   }
 }
 
-const NUMERIC = ['transferTimeoutMs', 'claimIdleMs', 'heartbeatMs', 'sendTimeoutMs', 'maxEventsPerConversation', 'eventsTtlSeconds', 'connectTimeoutMs'] as const;
-const KNOWN = ['url', 'keyPrefix', ...NUMERIC] as const;
+const positive = z.number({ error: (issue) => `must be a positive whole number, got ${JSON.stringify(issue.input)}` }).int().positive().exactOptional();
 
-/** Checks untyped configuration (from a file or the command line) and names the bad field and value. */
-export function parseRedisTransportOptions(raw: Readonly<Record<string, unknown>>): Omit<RedisStreamsTransportOptions, 'logger'> {
-  const where = '@bottango/transport-redis options';
-  for (const key of Object.keys(raw)) {
-    if (!(KNOWN as readonly string[]).includes(key)) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `unknown option "${key}" (known: ${KNOWN.join(', ')})`, { where, details: { field: key } });
-    }
-  }
-  parseRedisUrl(raw['url'], where);
-  if (raw['keyPrefix'] !== undefined && (typeof raw['keyPrefix'] !== 'string' || raw['keyPrefix'] === '')) {
-    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `keyPrefix must be a non-empty string, got ${JSON.stringify(raw['keyPrefix'])}`, { where, details: { field: 'keyPrefix', value: raw['keyPrefix'] } });
-  }
-  for (const field of NUMERIC) {
-    const value = raw[field];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)) {
-      throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${field} must be a positive whole number, got ${JSON.stringify(value)}`, { where, details: { field, value } });
-    }
-  }
-  return raw as unknown as Omit<RedisStreamsTransportOptions, 'logger'>;
-}
+/** The plugin's options: those of `RedisStreamsTransport` but `logger` (`url` required). Unknown options are errors. */
+export const redisTransportOptionsSchema = z.strictObject(
+  {
+    url: redisUrlSchema,
+    keyPrefix: z.string({ error: (issue) => `must be a non-empty string, got ${JSON.stringify(issue.input)}` }).min(1).exactOptional(),
+    transferTimeoutMs: positive,
+    claimIdleMs: positive,
+    heartbeatMs: positive,
+    sendTimeoutMs: positive,
+    maxEventsPerConversation: positive,
+    eventsTtlSeconds: positive,
+    connectTimeoutMs: positive,
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown option ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: url, keyPrefix, transferTimeoutMs, claimIdleMs, heartbeatMs, sendTimeoutMs, maxEventsPerConversation, eventsTtlSeconds, connectTimeoutMs)`
+        : `options must be an object, got ${JSON.stringify(issue.input)}`,
+  },
+);
 
-export const bottangoPlugin: BottangoPlugin<Record<string, unknown>> = definePlugin<Record<string, unknown>>({
+export const bottangoPlugin: BottangoPlugin<Omit<RedisStreamsTransportOptions, 'logger'>> = definePlugin({
   name: '@bottango/transport-redis',
-  createModule: (options) => RedisTransportModule.fromOptions(parseRedisTransportOptions(options)),
+  optionsSchema: redisTransportOptionsSchema,
+  createModule: (options) => RedisTransportModule.fromOptions(options),
 });
