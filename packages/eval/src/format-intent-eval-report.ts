@@ -21,8 +21,8 @@ export function formatIntentEvalReport(report: IntentEvalReport): string {
   lines.push(
     '',
     `  training           ${report.trainSeconds.toFixed(2)} s`,
-    `  throughput         ${Math.round(report.utterancesPerSecond).toLocaleString('en-US')} utterances/s`,
-    `  latency            p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms`,
+    `  throughput         ${Math.round(report.utterancesPerSecond).toLocaleString('en-US')} utterances/s (warm: after classifying the ${report.warmUp.toLocaleString('en-US')} training texts once, as pnpm bench nlu does)`,
+    `  latency            p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms (warm)`,
     `  peak RSS           ${report.peakRssMb.toFixed(0)} MB`,
     '',
     '  Worst intents (F1, support):',

@@ -8,6 +8,7 @@ export {
   type ReliabilityBucket,
 } from './evaluate-intent-matcher.js';
 export { formatIntentEvalReport } from './format-intent-eval-report.js';
+export { timeEach, type TimeEachOptions, type TimedRun } from './timing.js';
 export {
   ROUTING_MODES,
   CONCIERGE_BOT_ID,

@@ -20,12 +20,14 @@ describe('loadIntentDataset', () => {
 class KeywordMatcher implements IntentMatcher {
   readonly id = 'keyword';
   trained: IntentDefinition[] = [];
+  classified: string[] = [];
   async train(intents: readonly IntentDefinition[]): Promise<IntentClassifier> {
     this.trained = [...intents];
     return {
-      classify: (text) => ({
-        ranked: intents.map((i) => ({ intentId: i.id, score: text.includes(i.id) ? 0.9 : 0.1 })).sort((a, b) => b.score - a.score),
-      }),
+      classify: (text) => {
+        this.classified.push(text);
+        return { ranked: intents.map((i) => ({ intentId: i.id, score: text.includes(i.id) ? 0.9 : 0.1 })).sort((a, b) => b.score - a.score) };
+      },
     };
   }
 }
@@ -53,7 +55,11 @@ describe('evaluateIntentMatcher', () => {
     expect(report.accuracy).toBeCloseTo(4 / 5);
     expect(report.topConfusions).toEqual([{ expected: 'oos', predicted: 'dog', count: 1 }]);
     expect(report.reliability.map((b) => [b.from, b.count])).toEqual([[0.1, 1], [0.9, 4]]);
+    // warm, as in pnpm bench nlu: the two in-scope training texts were classified before the five test texts were timed
+    expect(report.warmUp).toBe(2);
+    expect(matcher.classified).toEqual(['a cat', 'a dog', 'my cat', 'my dog', 'dog and cat', 'stocks', 'dogs food']);
     const text = formatIntentEvalReport(report);
+    expect(text).toContain('utterances/s (warm: after classifying the 2 training texts once, as pnpm bench nlu does)');
     expect(text).toContain('in-scope accuracy  100.0%');
     expect(text).toContain('oos recall         50.0%');
     expect(text).toContain('1  oos -> dog');

@@ -2,7 +2,8 @@
  * NLU benchmark: our `natural` matcher against NLP.js (default settings) on public corpora, in one run.
  * Each (engine, dataset) runs in its own child process, so training time, peak RSS and latency are its own; a child
  * imports only its own engine (ours without the inversify module), so neither pays for the other's code.
- * Before timing, each engine classifies every training text once (warm-up: JIT, caches), for both engines alike.
+ * Before timing, each engine classifies every training text once (warm-up: JIT, caches), for both engines alike, through
+ * the timing loop `bottango eval` uses too (`timeEach` of @bottango/eval).
  * Run: `pnpm bench nlu` (or `node --expose-gc tooling/bench/dist/nlu.js`).
  */
 import { spawnSync } from 'node:child_process';
@@ -11,11 +12,12 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIDENCE_THRESHOLDS } from '@bottango/core';
+import { timeEach } from '@bottango/eval/timing';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+import { DATASETS_DIR } from './datasets-dir.js';
 import { quantile } from './quantile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DATASETS_DIR = process.env['BOTTANGO_DATASETS'] ?? resolve(here, '../../../../shared/datasets');
 const ENGINES = ['natural', 'nlpjs'] as const;
 type Engine = (typeof ENGINES)[number];
 
@@ -50,7 +52,11 @@ function loadExamples(name: string): Example[] {
 }
 
 /** Trains on in-scope train examples; returns a classify function giving the top intent and its score. */
-type Trained = (text: string) => { intent: string | undefined; score: number } | Promise<{ intent: string | undefined; score: number }>;
+interface Classified {
+  readonly intent: string | undefined;
+  readonly score: number;
+}
+type Trained = (text: string) => Classified | Promise<Classified>;
 
 async function trainNatural(intents: Map<string, string[]>): Promise<Trained> {
   const { NaturalIntentMatcher } = await import('@bottango/matcher-natural/matcher');
@@ -83,7 +89,7 @@ async function trainNlpjs(intents: Map<string, string[]>): Promise<Trained> {
 
 interface Measured {
   readonly latencies: Float64Array;
-  readonly total: number;
+  readonly utterancesPerSecond: number;
   readonly correct: number;
   readonly inScope: number;
   readonly inScopeCorrect: number;
@@ -91,22 +97,19 @@ interface Measured {
   readonly oosRejected: number;
 }
 
-/** Classifies every example, timing each call; counts correct predictions. */
-async function measure(classify: Trained, examples: readonly Example[], hasOos: boolean): Promise<Measured> {
-  const latencies = new Float64Array(examples.length);
-  let total = 0;
+/**
+ * Classifies every test example, timing each call, after classifying every training text once (warm-up): the timing
+ * loop `bottango eval` uses too (`timeEach` of @bottango/eval), so both report the same speed. Then counts correct predictions.
+ */
+async function measure(classify: Trained, test: readonly Example[], warmUp: readonly string[], hasOos: boolean): Promise<Measured> {
+  const timed = await timeEach(test.map((e) => e.text), classify, { warmUp });
   let correct = 0;
   let inScope = 0;
   let inScopeCorrect = 0;
   let oos = 0;
   let oosRejected = 0;
-  for (let i = 0; i < examples.length; i++) {
-    const e = examples[i] as Example;
-    const t0 = performance.now();
-    const { intent, score } = await classify(e.text);
-    const elapsed = performance.now() - t0;
-    latencies[i] = elapsed;
-    total += elapsed;
+  test.forEach((e, i) => {
+    const { intent, score } = timed.results[i] as Classified;
     // Same rule for both engines: with out-of-scope data, a top score below GOOD (or NLP.js's own None) predicts out-of-scope.
     const predicted = hasOos ? (intent !== undefined && intent !== 'None' && score >= CONFIDENCE_THRESHOLDS.GOOD ? intent : 'oos') : intent;
     if (predicted === e.intent) correct++;
@@ -117,8 +120,8 @@ async function measure(classify: Trained, examples: readonly Example[], hasOos: 
       inScope++;
       if (predicted === e.intent) inScopeCorrect++;
     }
-  }
-  return { latencies, total, correct, inScope, inScopeCorrect, oos, oosRejected };
+  });
+  return { latencies: timed.sortedLatenciesMs, utterancesPerSecond: timed.perSecond, correct, inScope, inScopeCorrect, oos, oosRejected };
 }
 
 async function child(engine: Engine, dataset: string): Promise<RunResult> {
@@ -137,13 +140,8 @@ async function child(engine: Engine, dataset: string): Promise<RunResult> {
   const start = performance.now();
   const classify = engine === 'natural' ? await trainNatural(intents) : await trainNlpjs(intents);
   const trainSeconds = (performance.now() - start) / 1000;
-  // Warm-up, not timed: every training text once, through the same measuring loop as the test split (so the loop
-  // itself is compiled too, not only the engine).
-  const warmUp: Example[] = [];
-  for (const [intent, phrases] of intents) for (const text of phrases) warmUp.push({ text, intent, split: 'train' });
-  await measure(classify, warmUp, hasOos);
-  const { latencies, total, correct, inScope, inScopeCorrect, oos, oosRejected } = await measure(classify, test, hasOos);
-  latencies.sort();
+  const warmUp = [...intents.values()].flat();
+  const { latencies, utterancesPerSecond, correct, inScope, inScopeCorrect, oos, oosRejected } = await measure(classify, test, warmUp, hasOos);
   return {
     engine,
     dataset,
@@ -154,7 +152,7 @@ async function child(engine: Engine, dataset: string): Promise<RunResult> {
     oos,
     oosRejected,
     trainSeconds,
-    utterancesPerSecond: test.length / (total / 1000),
+    utterancesPerSecond,
     p99Ms: quantile(latencies, 0.99),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
@@ -237,7 +235,7 @@ async function main(): Promise<void> {
     `Command: \`pnpm bench nlu\`. ${machineLine()}.`,
     'Each engine trains on the train split (in-scope only for CLINC150) and is measured on the test split, each dataset in its own',
     'child process that loads only that engine. Each engine classifies every training text once before the test split is timed',
-    '(warm-up). Accuracy for CLINC150 counts a top score below GOOD (0.60) as out-of-scope, for both engines. Braun rows pool the',
+    '(warm-up; the same timing loop as `bottango eval`). Accuracy for CLINC150 counts a top score below GOOD (0.60) as out-of-scope, for both engines. Braun rows pool the',
     'test predictions of Chatbot, AskUbuntu and WebApplications; their train seconds are summed, RSS and p99 are the maxima.',
     '',
     ...table,

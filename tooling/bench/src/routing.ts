@@ -7,13 +7,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateRouting, type RoutingMode, type RoutingReport } from '@bottango/eval';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
+import { DATASETS_DIR } from './datasets-dir.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DATASETS_DIR = process.env['BOTTANGO_DATASETS'] ?? resolve(here, '../../../../shared/datasets');
 const DATASET = resolve(DATASETS_DIR, 'clinc150/clinc150.jsonl');
 const DOMAINS = resolve(DATASETS_DIR, 'clinc150/domains.json');
 
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
   const markdown = [
     '## Routing across many bots: CLINC150 as ten bots + a concierge',
     '',
-    `Command: \`pnpm bench routing\` (one run: \`bottango eval-routing --dataset <datasets>/clinc150/clinc150.jsonl --domains <datasets>/clinc150/domains.json --mode group|intent|message\`). ${machineLine()}.`,
+    `Command: \`pnpm bench routing\` (one run: \`pnpm bottango eval-routing --dataset datasets/clinc150/clinc150.jsonl --domains datasets/clinc150/domains.json --mode group|intent|message\`). ${machineLine()}.`,
     'One bot per CLINC150 domain (15 intents, each a dialog, trained on the train split) and a concierge that takes every test',
     'utterance (4,500 in-scope, 1,000 `oos`) as the first message of a new conversation, through the real runtime with the natural',
     'matcher; `oos` is never a bot intent. *Routing accuracy*: the conversation ends in the intent\'s bot with the intent\'s dialog',

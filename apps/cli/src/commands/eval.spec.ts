@@ -28,6 +28,7 @@ describe('bottango eval', () => {
     for (const key of ['accuracy', 'macroF1', 'inScopeAccuracy', 'oosRecall', 'trainSeconds', 'utterancesPerSecond', 'p99Ms', 'peakRssMb']) expect(typeof report[key], key).toBe('number');
     expect(report['matcher']).toBe('natural');
     expect(report['oosRecall']).toBe(1);
+    expect(report['warmUp']).toBe(12); // every in-scope training text, classified before the test split is timed
     expect(io.err()).toBe('');
   });
 
@@ -38,7 +39,9 @@ describe('bottango eval', () => {
     expect(io.out()).toContain('Intent evaluation: natural');
     expect(io.out()).toContain('in-scope accuracy');
     expect(io.err()).toContain('training');
+    expect(io.err()).toContain('warming up');
     expect(io.err()).toContain('evaluating');
+    expect(io.out()).toContain('utterances/s (warm: after classifying the 12 training texts once, as pnpm bench nlu does)');
   });
 
   it('bad usage and bad data exit 2 with a clear message', async () => {

@@ -11,7 +11,8 @@ export const EVAL_USAGE = `bottango eval --dataset <file.jsonl> [--matcher natur
   Trains an intent matcher on the dataset's train split and measures it on its test split (nothing is tuned on test).
   Lines are {"text","intent","split"} with split train|val|test; intent "oos" marks out-of-scope examples
   (then the matcher trains on in-scope intents only and a top score below GOOD counts as out-of-scope).
-  --json prints one JSON object (accuracy, macroF1, inScopeAccuracy, oosRecall, trainSeconds, utterancesPerSecond, p99Ms, peakRssMb, ...).`;
+  Speed is warm, as in pnpm bench nlu: every training text is classified once before the test split is timed.
+  --json prints one JSON object (accuracy, macroF1, inScopeAccuracy, oosRecall, trainSeconds, warmUp, utterancesPerSecond, p99Ms, peakRssMb, ...).`;
 
 /** Built-in matchers by id; anything else is imported as a package. */
 const MATCHERS: Readonly<Record<string, () => Promise<IntentMatcher>>> = {
@@ -46,7 +47,9 @@ async function matcherFromPackage(name: string): Promise<IntentMatcher> {
   throw new UsageError(`eval: --matcher ${name}: the package exports no IntentMatcher class with a no-argument constructor`, EVAL_USAGE);
 }
 
-/** A one-line progress bar on stderr, redrawn in place. */
+/** The progress bar's label for each phase of evaluateIntentMatcher. */
+const PHASE_LABELS = { train: 'training', 'warm-up': 'warming up', evaluate: 'evaluating' } as const;
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   let values: { dataset?: string | undefined; matcher?: string | undefined; json?: boolean | undefined };
   try {
@@ -62,7 +65,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const bar = io.interactive ? progressBar(io) : undefined;
   let report;
   try {
-    report = await evaluateIntentMatcher(matcher, dataset, { onProgress: (phase, done, total) => bar?.update(phase === 'train' ? 'training' : 'evaluating', done, total) });
+    report = await evaluateIntentMatcher(matcher, dataset, { onProgress: (phase, done, total) => bar?.update(PHASE_LABELS[phase], done, total) });
   } finally {
     bar?.clear();
   }
