@@ -11,7 +11,7 @@ export const PLUGINS_USAGE = `bottango plugins [--config <file>] [--plugin <pkg>
   provides. Every plugin that cannot be loaded is reported (exit 2).
 ${PROJECT_USAGE}`;
 
-export interface PluginRow {
+interface PluginRow {
   readonly package: string;
   readonly version: string | null;
   /** `default` (the CLI's), `bundled` (the runtime's), `setting` (store/state/transport), `--plugin` or the project file line. */
