@@ -52,15 +52,15 @@ export function pluginSearchPaths(project: ProjectConfig | undefined, cwd: strin
 }
 
 /**
- * The plugins a command loads: the CLI's defaults (natural, with its model cache, and compromise), the project
+ * The plugins a command loads: the CLI's defaults (natural, with `modelCacheDir` when given, and compromise), the project
  * file's plugins (a default named there is replaced by that entry), then `--plugin` packages not already listed.
  */
-export function pluginReferences(project: ProjectConfig | undefined, extra: readonly string[], modelCacheDir: string): PluginReference[] {
+export function pluginReferences(project: ProjectConfig | undefined, extra: readonly string[], modelCacheDir?: string): PluginReference[] {
   const configured = project?.plugins ?? [];
   const listed = new Set(configured.map((p) => p.package));
   const withCache = (reference: PluginReference): PluginReference => {
     const name = typeof reference === 'string' ? reference : reference.package;
-    if (name !== '@bottango/matcher-natural') return reference;
+    if (name !== '@bottango/matcher-natural' || modelCacheDir === undefined) return reference;
     const given = typeof reference === 'string' ? {} : ((reference.options ?? {}) as Record<string, unknown>);
     return { ...(typeof reference === 'string' ? {} : reference), package: name, options: { cacheDir: modelCacheDir, ...given } };
   };

@@ -94,6 +94,20 @@ describe('plugins by configuration', () => {
     expect(second.err).toMatch(/@bottango\/matcher-natural \(.*plugins\[2\]\):.*epochs/);
   }, 60_000);
 
+  it('bottango eval evaluates a plugin\'s matcher, named by its ID or by its package', async () => {
+    const dir = await project(undefined);
+    const rows = [['where is my parcel', 'parcel', 'train'], ['track parcel', 'parcel', 'test'], ['refund please', 'refund', 'train'], ['i want a refund', 'refund', 'test']];
+    await writeFile(join(dir, 'tiny.jsonl'), rows.map(([text, intent, split]) => JSON.stringify({ text, intent, split })).join('\n'));
+    for (const args of [['--plugin', 'bottango-matcher-echo', '--matcher', 'echo'], ['--matcher', 'bottango-matcher-echo']]) {
+      const { code, out, err } = await runCli(['eval', '--dataset', 'tiny.jsonl', '--json', ...args], dir);
+      expect(err).toBe('');
+      const report = JSON.parse(out) as { matcher: string; accuracy: number };
+      expect(report.matcher).toBe('echo');
+      expect(report.accuracy).toBe(1);
+      expect(code).toBe(0);
+    }
+  }, 60_000);
+
   it('a configured store replaces the memory one, and a file path in the project file is relative to it', async () => {
     const dir = await project('plugins: [bottango-matcher-echo]\nbots: bots\nstore: sqlite:data.sqlite\n');
     const { code } = await runCli(['run', '--config', join(dir, 'bottango.config.yaml'), '--input', '../input.txt', '--start', 'shop', '--json'], join(dir, 'bots'));

@@ -21,6 +21,7 @@ import { AgentDirectory } from './agent-directory.js';
 import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
+import { intentMatchersIn } from './intent-matchers.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 import { loadPlugins, pluginReferencesFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
 import type { ImportModule, PluginSearchPath } from './plugin-resolution.js';
@@ -158,11 +159,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     if (syntaxes.has(syntax.syntax)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide pattern syntax "${syntax.syntax}"; load one of them`);
     syntaxes.set(syntax.syntax, syntax);
   }
-  const matchers = new Map<string, IntentMatcher>();
-  for (const matcher of container.isBound(IntentMatcher) ? container.getAll<IntentMatcher>(IntentMatcher) : []) {
-    if (matchers.has(matcher.id)) throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `two plugins provide intent matcher "${matcher.id}"; load one of them`);
-    matchers.set(matcher.id, matcher);
-  }
+  const matchers = intentMatchersIn(container);
 
   // The one place definitions are checked: bots built in code get the same checks as bot files (bots loaded from files
   // were checked already: cheap to repeat), and the patterns compile with the syntaxes loaded here.

@@ -2,66 +2,60 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IntentMatcher } from '@bottango/core';
 import { evaluateIntentMatcher, formatIntentEvalReport, loadIntentDataset } from '@bottango/eval';
-import { NaturalIntentMatcher } from '@bottango/matcher-natural';
+import { loadIntentMatchers } from '@bottango/runtime';
+import { pluginReferences, pluginSearchPaths } from '../compose.js';
+import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand, CliIO } from '../io.js';
 import { progressBar } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
-export const EVAL_USAGE = `bottango eval --dataset <file.jsonl> [--matcher natural|compromise|<package name>] [--json]
+export const EVAL_USAGE = `bottango eval --dataset <file.jsonl> [--matcher natural|compromise|<matcher ID>|<plugin package>] [--json]
   Trains an intent matcher on the dataset's train split and measures it on its test split (nothing is tuned on test).
   Lines are {"text","intent","split"} with split train|val|test; intent "oos" marks out-of-scope examples
   (then the matcher trains on in-scope intents only and a top score below GOOD counts as out-of-scope).
   Speed is warm, as in pnpm bench nlu: every training text is classified once before the test split is timed.
-  --json prints one JSON object (accuracy, macroF1, inScopeAccuracy, oosRecall, trainSeconds, warmUp, utterancesPerSecond, p99Ms, peakRssMb, ...).`;
+  --json prints one JSON object (accuracy, macroF1, inScopeAccuracy, oosRecall, trainSeconds, warmUp, utterancesPerSecond, p99Ms, peakRssMb, ...).
+  --matcher takes the ID of an intent matcher loaded here (the project file's plugins and --plugin packages count) or
+  a plugin package that provides one.
+${PROJECT_USAGE}`;
 
-/** Built-in matchers by id; anything else is imported as a package. */
-const MATCHERS: Readonly<Record<string, () => Promise<IntentMatcher>>> = {
-  natural: async () => new NaturalIntentMatcher(),
-  compromise: async () => {
-    const mod = (await import('@bottango/matcher-compromise')) as unknown as { CompromiseIntentMatcher: new () => IntentMatcher };
-    return new mod.CompromiseIntentMatcher();
-  },
-};
-
-function isIntentMatcher(value: unknown): value is IntentMatcher {
-  return typeof value === 'object' && value !== null && typeof (value as IntentMatcher).id === 'string' && typeof (value as IntentMatcher).train === 'function';
-}
-
-/** Imports a package and instantiates the first exported class whose no-argument instance is an IntentMatcher. */
-async function matcherFromPackage(name: string): Promise<IntentMatcher> {
-  let mod: Record<string, unknown>;
+/**
+ * The matcher to evaluate: an intent matcher ID among the plugins loaded here (the CLI's defaults, the project
+ * file's, `--plugin`), or a plugin package providing exactly one matcher. Models are never cached: training is timed.
+ */
+async function chooseMatcher(name: string, values: { readonly config?: string | undefined; readonly plugin?: string[] | undefined }, cwd: string): Promise<IntentMatcher> {
+  const project = await readProject(values, cwd);
+  const searchPaths = pluginSearchPaths(project, cwd);
+  const matchers = await loadIntentMatchers(pluginReferences(project, values.plugin ?? []), { searchPaths });
+  const byId = matchers.get(name);
+  if (byId) return byId;
+  // Not a loaded matcher's ID: a plugin package, then.
+  let provided: ReadonlyMap<string, IntentMatcher>;
   try {
-    mod = (await import(name)) as Record<string, unknown>;
-  } catch (cause) {
-    throw new UsageError(`eval: --matcher ${name}: not a built-in matcher (natural, compromise) and the package cannot be imported: ${(cause as Error).message}`, EVAL_USAGE);
+    provided = await loadIntentMatchers([{ package: name, declaredIn: '--matcher' }], { searchPaths });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^could not load 1 plugin\(s\):\n\s*/, '') : String(error);
+    throw new UsageError(`eval: --matcher ${name}: no intent matcher "${name}" is loaded (loaded: ${[...matchers.keys()].join(', ')}), and as a plugin package: ${reason}`, EVAL_USAGE);
   }
-  for (const value of Object.values(mod)) {
-    if (typeof value !== 'function' || typeof (value as { prototype?: { train?: unknown } }).prototype?.train !== 'function') continue;
-    try {
-      const instance: unknown = new (value as new () => unknown)();
-      if (isIntentMatcher(instance)) return instance;
-    } catch {
-      // needs constructor arguments: not usable here
-    }
-  }
-  throw new UsageError(`eval: --matcher ${name}: the package exports no IntentMatcher class with a no-argument constructor`, EVAL_USAGE);
+  const [only, ...others] = provided.values();
+  if (only && others.length === 0) return only;
+  throw new UsageError(`eval: --matcher ${name}: the plugin provides ${provided.size === 0 ? 'no intent matcher' : `${provided.size} intent matchers (${[...provided.keys()].join(', ')}); load it with --plugin and name one with --matcher <id>`}`, EVAL_USAGE);
 }
 
 /** The progress bar's label for each phase of evaluateIntentMatcher. */
 const PHASE_LABELS = { train: 'training', 'warm-up': 'warming up', evaluate: 'evaluating' } as const;
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
-  let values: { dataset?: string | undefined; matcher?: string | undefined; json?: boolean | undefined };
+  let values: { dataset?: string | undefined; matcher?: string | undefined; json?: boolean | undefined; config?: string | undefined; plugin?: string[] | undefined };
   try {
-    ({ values } = parseArgs({ args: [...args], options: { dataset: { type: 'string' }, matcher: { type: 'string', default: 'natural' }, json: { type: 'boolean', default: false } }, strict: true }));
+    ({ values } = parseArgs({ args: [...args], options: { ...PROJECT_ARGS, dataset: { type: 'string' }, matcher: { type: 'string', default: 'natural' }, json: { type: 'boolean', default: false } }, strict: true }));
   } catch (error) {
     throw new UsageError(`eval: ${(error as Error).message}`, EVAL_USAGE);
   }
   if (!values.dataset) throw new UsageError('eval: --dataset <file.jsonl> is required', EVAL_USAGE);
   const matcherName = values.matcher ?? 'natural';
   const dataset = await loadIntentDataset(resolve(io.cwd, values.dataset));
-  const create = MATCHERS[matcherName];
-  const matcher = create ? await create() : await matcherFromPackage(matcherName);
+  const matcher = await chooseMatcher(matcherName, values, io.cwd);
   const bar = io.interactive ? progressBar(io) : undefined;
   let report;
   try {

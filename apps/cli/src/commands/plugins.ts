@@ -27,7 +27,7 @@ export const pluginsCommand: CliCommand = async (args, io) => {
   });
   const project = await readProject(values, io.cwd);
   const searchPaths = pluginSearchPaths(project, io.cwd);
-  const named = pluginReferences(project, values.plugin ?? [], '(the model cache)');
+  const named = pluginReferences(project, values.plugin ?? []);
   const store = values.store ?? project.store;
   const state = values.state ?? project.state;
   const transport = values.transport ?? project.transport;
