@@ -22,6 +22,7 @@ import { CompiledBot, compileDialogs } from './compiled-bot.js';
 import { GroupClassifier } from './group-routing.js';
 import { InProcessTransferTransport } from './in-process-transport.js';
 import { intentMatchersIn } from './intent-matchers.js';
+import { describePluginModule } from './plugin-inspection.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 import { loadPlugins, pluginReferencesFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
 import type { ImportModule, PluginSearchPath } from './plugin-resolution.js';
@@ -139,14 +140,14 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     container.bind(TransferTransport).toDynamicValue((context) => new InProcessTransferTransport(context.get(AgentDirectory), timeout));
   }
 
-  const store = await container.getAsync<ContextStore>(ContextStore);
+  const store = await singleService<ContextStore>(container, ContextStore, 'context store', loaded);
   opened.push(store);
   try {
     await store.getNamespace('bottango_startup_check');
   } catch (cause) {
     throw new BottangoError(BottangoErrorCode.StoreUnavailable, `the context store (${options.store ?? 'memory'}) does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  const states = await container.getAsync<ConversationStateStore>(ConversationStateStore);
+  const states = await singleService<ConversationStateStore>(container, ConversationStateStore, 'conversation state store', loaded);
   opened.push(states);
   try {
     await states.load('bottango_startup_check');
@@ -202,7 +203,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     }
   }
 
-  const transport = await container.getAsync<TransferTransport>(TransferTransport);
+  const transport = await singleService<TransferTransport>(container, TransferTransport, 'transfer transport', loaded);
   opened.push(transport);
   if (transport.sendMessage && states instanceof MemoryConversationStateStore) {
     throw new BottangoError(
@@ -230,6 +231,20 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
       await store.close();
     },
   });
+}
+
+/**
+ * The one implementation of a service. When several plugins bind it (a store plugin and a `store` setting, say),
+ * the error names them instead of inversify's "Ambiguous bindings".
+ */
+async function singleService<T>(container: Container, id: symbol, what: string, loaded: readonly LoadedPlugin[]): Promise<T> {
+  try {
+    return await container.getAsync<T>(id);
+  } catch (error) {
+    const providers = loaded.filter((plugin) => describePluginModule(plugin.module).includes(what)).map((plugin) => plugin.package);
+    if (providers.length < 2) throw error;
+    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `${providers.length} plugins provide the ${what} (${providers.join(', ')}); load one of them`, { cause: error });
+  }
 }
 
 /** What is wrong with a starter pattern, or `undefined` when it compiles. */

@@ -5,6 +5,7 @@ import { ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BOTTANGO_PLUGIN_BRAND, BottangoError, IntentMatcher, definePlugin } from '@bottango/core';
+import { MemoryContextStore } from '@bottango/store-memory';
 import { createRuntime, loadPlugins, storePluginFor } from './index.js';
 import { demoBots } from './__fixtures__/bots.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
@@ -144,6 +145,16 @@ describe('bundled plugins', () => {
     const plain = await createRuntime({ bots: demoBots(), modules: [keywordModule()] });
     expect(plain.plugins.map((p) => [p.package, p.bundled])).toEqual([['@bottango/matcher-pattern', true]]);
     await plain.close();
+  });
+
+  it('a configured memory store replaces the default one; with a store setting as well, the clash is named', async () => {
+    const runtime = await createRuntime({ bots: demoBots(), modules: [keywordModule()], plugins: [{ package: '@bottango/store-memory', options: { sweepIntervalMs: 5000 } }], importModule: (name) => import(name) });
+    expect(runtime.store).toBeInstanceOf(MemoryContextStore);
+    expect(runtime.plugins.map((p) => p.package)).toEqual(['@bottango/store-memory', '@bottango/matcher-pattern']);
+    await runtime.close();
+    // Two store packages (here two names for the memory store), as a store plugin plus `store: sqlite:…` would be.
+    const clash = createRuntime({ bots: demoBots(), modules: [keywordModule()], plugins: ['team-store', 'other-store'], importModule: () => import('@bottango/store-memory') });
+    await expect(clash).rejects.toThrow('2 plugins provide the context store (team-store, other-store); load one of them');
   });
 
   it('two plugins with the same intent matcher ID are refused', async () => {
