@@ -97,6 +97,7 @@ export class BottangoRuntime implements TransferReceiver {
   readonly #remoteOwners = new Map<string, string>();
   #closed = false;
 
+  /** @internal Made by `createRuntime()`, which wires the parts. */
   constructor(parts: RuntimeParts) {
     this.#parts = parts;
     parts.transport.attach(this);

@@ -130,8 +130,11 @@ export class NaturalIntentClassifier implements IntentClassifier {
   private readonly zeroScores: readonly IntentScore[];
   private readonly requiredShare: number;
 
+  /** @internal Made by `NaturalIntentMatcher.train()` or read from a model file. */
   constructor(
+    /** @internal */
     readonly featurizer: TextFeaturizer,
+    /** @internal */
     readonly model: SoftmaxModel,
     /** Class labels of the model, in class order (including out-of-scope classes). */
     readonly classIds: readonly string[],

@@ -36,7 +36,7 @@ function makeGlob(kind: GlobShape['kind'], prefix: string, suffix: string, space
 export class CompiledPattern implements CompiledStarterPattern {
   readonly source: string;
   readonly strategy: PatternStrategy;
-  /** The NFA, built for every pattern (the fast paths are checked against it in tests). */
+  /** @internal The NFA, built for every pattern (the fast paths are checked against it in tests). */
   readonly program: PatternProgram;
   private automaton: LazyDfa | undefined;
   private readonly literal: string | undefined;
@@ -44,6 +44,7 @@ export class CompiledPattern implements CompiledStarterPattern {
   private readonly requiredPrefix: string;
   private readonly requiredSuffix: string;
 
+  /** @internal Made by `compileStarterPattern()`. */
   constructor(source: string, sequence: PatternSequence) {
     this.source = source;
     this.program = buildProgram(sequence);

@@ -129,7 +129,10 @@ interface ParsedRedisUrl {
   readonly safeUrl: string;
 }
 
-/** Parses `redis://[user:password@]host[:port][/db]` (or `rediss://`), naming what is wrong. */
+/**
+ * Parses `redis://[user:password@]host[:port][/db]` (or `rediss://`), naming what is wrong.
+ * @internal Shared with @bottango/transport-redis.
+ */
 export function parseRedisUrl(url: unknown, where = 'Redis context store'): ParsedRedisUrl {
   const fail = (why: string, shown: string): never => {
     throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `url ${shown} ${why}; expected redis://host:port/db`, { where, details: { field: 'url', value: shown } });

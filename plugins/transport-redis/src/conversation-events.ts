@@ -51,6 +51,7 @@ export class ConversationEvents {
   /**
    * Publishes steps (oldest first, one round trip); with `settledSeq`, the last one settles the conversation. With
    * `input`, that entry is acknowledged and deleted in the same call.
+   * @internal Used by the transport and its agents.
    */
   async publish(conversationId: string, runs: readonly EventRun[], settledSeq?: number, input?: InputEntry): Promise<void> {
     const args: (string | number)[] = [this.#maxLength, this.#ttlSeconds, input?.group ?? '', input?.id ?? ''];
