@@ -48,8 +48,19 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions, schema: strin
     return db;
   } catch (cause) {
     db?.close();
-    throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${path} as a ${where}: ${(cause as Error).message}`, { cause, where, details: { field: 'path', value: path } });
+    throw new BottangoError(BottangoErrorCode.StoreUnavailable, `cannot open ${path} as a ${where}: ${(cause as Error).message}${bindingHint(cause)}`, { cause, where, details: { field: 'path', value: path } });
   }
+}
+
+/** What to do when better-sqlite3's native binding is missing (a build script that did not run) or built for another Node. */
+function bindingHint(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : '';
+  if (!/Could not locate the bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(message)) return '';
+  return (
+    "\nbetter-sqlite3's native binding is not built for this Node.js. pnpm 10 skips dependencies' build scripts unless" +
+    ' they are allowed: add `allowBuilds: { better-sqlite3: true }` to pnpm-workspace.yaml (or run `pnpm approve-builds`),' +
+    ' then `pnpm rebuild better-sqlite3`. See the install section of the @bottango/store-sqlite README.'
+  );
 }
 
 /** SQLite failures (busy, disk full, I/O) as STORE_UNAVAILABLE; BottangoErrors pass through. */
