@@ -110,14 +110,20 @@ export class RedisStreamsTransport implements TransferTransport {
    */
   async deliver(request: TransferRequest): Promise<TransferOutcome> {
     const excluded = new Set([request.fromBotId, ...(request.hops ?? [])]);
-    const candidates = (await this.registry.live()).filter(
+    const live = await this.registry.live();
+    const candidates = live.filter(
       (a) => a.connected && !excluded.has(a.botId) && (request.toBotId !== undefined ? a.botId === request.toBotId : a.skills.includes(request.skill)),
     );
     const target = request.toBotId !== undefined ? `bot "${request.toBotId}"` : `skill "${request.skill}"`;
     if (candidates.length === 0) return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no live bot agent holds ${target}` };
-    if (!candidates.some((a) => a.accepting)) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `every live bot agent holding ${target} refuses new conversations` };
+    const accepting = candidates.filter((a) => a.accepting);
+    if (accepting.length === 0) return { kind: 'failed', reason: TransferFailureReason.Rejected, message: `every live bot agent holding ${target} refuses new conversations` };
+    // Every connected holder reads the skill's stream, including a bot the conversation already left this turn (hops),
+    // which must not take it back: then the transfer goes to the inbox of one accepting candidate instead.
+    const excludedHolderReads = request.toBotId === undefined && live.some((a) => a.connected && excluded.has(a.botId) && a.skills.includes(request.skill));
+    const toBotId = request.toBotId ?? (excludedHolderReads ? accepting[Math.floor(Math.random() * accepting.length)]?.botId : undefined);
     const deadline = Date.now() + this.settings.transferTimeoutMs;
-    const stream = request.toBotId !== undefined ? this.keys.inbox(request.toBotId) : this.keys.skill(request.skill);
+    const stream = toBotId !== undefined ? this.keys.inbox(toBotId) : this.keys.skill(request.skill);
     // Pipelined, deadline first: a process that dies between the two leaves a deadline, so the transfer fails late.
     await Promise.all([
       this.#redis.zadd(this.keys.deadlines, deadline, deadlineMember(request)),
