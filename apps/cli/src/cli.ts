@@ -4,6 +4,7 @@ import { chatCommand, CHAT_USAGE } from './commands/chat.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { evalCommand, EVAL_USAGE } from './commands/eval.js';
 import { evalRoutingCommand, EVAL_ROUTING_USAGE } from './commands/eval-routing.js';
+import { newCommand, NEW_USAGE } from './commands/new.js';
 import { pluginsCommand, PLUGINS_USAGE } from './commands/plugins.js';
 import { routeCommand, ROUTE_USAGE } from './commands/route.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   route: { run: routeCommand, summary: 'show which bot and dialog of a group would take a text' },
   check: { run: checkCommand, summary: 'validate bots and check bot groups for overlaps' },
   plugins: { run: pluginsCommand, summary: 'list the plugins loaded here, with versions and what each provides' },
+  new: { run: newCommand, summary: 'create a plugin package (matcher, normalizer, syntax or store) that passes its contract suite' },
 };
 
 export const USAGE = `Usage: bottango <command> [options]
@@ -30,7 +32,7 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
   .join('\n')}
 
-${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE, PLUGINS_USAGE].join('\n\n')}
+${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE, PLUGINS_USAGE, NEW_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
 
@@ -47,6 +49,7 @@ const COMMAND_USAGE: Record<string, string> = {
   route: ROUTE_USAGE,
   check: CHECK_USAGE,
   plugins: PLUGINS_USAGE,
+  new: NEW_USAGE,
 };
 
 /** Runs the CLI; the one place where errors become exit codes and messages. */
