@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { isBottangoPlugin, validatePluginOptions, type BotDefinition, type ConversationEvent } from '@bottango/core';
-import { createRuntime } from '@bottango/runtime';
+import { IntentMatcher, isBottangoPlugin, validatePluginOptions, type BotDefinition, type ConversationEvent } from '@bottango/core';
+import { createRuntime, loadPlugins } from '@bottango/runtime';
+import { describeBottangoPluginContract } from '@bottango/testing';
+import * as pluginExports from './index.js';
 import { bottangoPlugin } from './index.js';
+
+// What the runtime needs of a plugin package (from @bottango/testing): the export, its options schema, its module.
+describeBottangoPluginContract(pluginExports, {
+  loadPlugins,
+  validOptions: [{}, { id: 'typo-tolerant', threshold: 0.2, minWordLength: 3, stopWords: ['kindly'] }],
+  invalidOptions: [
+    [{ threshold: 2 }, 'threshold'],
+    [{ id: 'Not An Id' }, 'id'],
+    [{ stopWords: 'kindly' }, 'stopWords'],
+  ],
+  provides: [IntentMatcher],
+});
 
 const bot: BotDefinition = {
   id: 'pizzeria',

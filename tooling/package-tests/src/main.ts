@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     await steps.run('example: npm run build', () => npm(['run', 'build'], example));
     await steps.run('example: npm test', async () => {
       const result = await npm(['test', '--', '--reporter=verbose'], example);
-      expectOutput(result, [/IntentMatcher contract: fuzzy/, /Test Files\s+\d+ passed \(\d+\)/], 'example tests');
+      expectOutput(result, [/IntentMatcher contract: fuzzy/, /Bottango plugin contract: bottango-matcher-fuzzy/, /Test Files\s+\d+ passed \(\d+\)/], 'example tests');
       log(`  ${result.output.match(/Tests\s+.*/)?.[0] ?? ''}`);
     });
     const exampleTarball = await steps.run('example: npm pack', () => npmPack(example, join(work, 'tarballs')));
