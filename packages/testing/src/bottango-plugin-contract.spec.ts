@@ -4,7 +4,7 @@ import { BottangoError, BottangoErrorCode, definePlugin, IntentMatcher, validate
 import { bottangoPluginContractChecks, type LoadPluginsFunction } from './bottango-plugin-contract.js';
 import { failingChecks } from './contract-self-test.js';
 
-type Bug = 'no-brand' | 'no-schema' | 'loose-schema' | 'silent-messages' | 'not-a-module' | 'binds-nothing';
+type Bug = 'no-brand' | 'no-schema' | 'loose-schema' | 'silent-messages' | 'not-a-module' | 'binds-nothing' | 'unresolvable';
 
 /** A Standard Schema by hand: `{ threshold?: number in [0, 1] }`, unknown keys refused unless `loose-schema`. */
 function thresholdSchema(bugs: readonly Bug[]): PluginOptionsSchema<{ threshold?: number }> {
@@ -34,7 +34,11 @@ function pluginExports(bugs: readonly Bug[] = []): { bottangoPlugin: unknown } {
       bugs.includes('not-a-module')
         ? { load: () => undefined }
         : new ContainerModule(({ bind }) => {
-            if (!bugs.includes('binds-nothing')) bind(IntentMatcher).toConstantValue({ id: 'self-test', train: async () => ({ classify: () => ({ ranked: [] }) }) });
+            if (bugs.includes('unresolvable')) {
+              bind(IntentMatcher).toDynamicValue(() => {
+                throw new Error('a dependency is not bound');
+              });
+            } else if (!bugs.includes('binds-nothing')) bind(IntentMatcher).toConstantValue({ id: 'self-test', train: async () => ({ classify: () => ({ ranked: [] }) }) });
           }),
   });
   return { bottangoPlugin: bugs.includes('no-brand') ? { ...plugin, brand: 'something-else' } : plugin };
@@ -78,7 +82,8 @@ describe('describeBottangoPluginContract', () => {
   it.each([
     ['loose-schema', ['refuses an unknown option, naming it, and options that are not an object']],
     ['silent-messages', ['refuses every invalid option set, naming the field', 'refuses an unknown option, naming it, and options that are not an object', 'loadPlugins refuses invalid options with PLUGIN_LOAD_FAILED naming the field']],
-    ['not-a-module', ['accepts every valid option set and makes an inversify ContainerModule from it', 'its module binds an extension point of @bottango/core (and every one in `provides`)', 'loads by package name through loadPlugins (importModule) with valid options']],
+    ['not-a-module', ['accepts every valid option set and makes an inversify ContainerModule from it', 'its module binds an extension point of @bottango/core (and every one in `provides`)', 'its intent matchers, pattern syntaxes and normalisers resolve from the container, each with its name', 'loads by package name through loadPlugins (importModule) with valid options']],
+    ['unresolvable', ['its intent matchers, pattern syntaxes and normalisers resolve from the container, each with its name']],
     ['binds-nothing', ['its module binds an extension point of @bottango/core (and every one in `provides`)']],
   ] as const)('fails a plugin with the bug %s', async (bug, failed) => {
     expect(await checks([bug])).toEqual(failed);

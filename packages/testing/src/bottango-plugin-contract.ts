@@ -116,6 +116,16 @@ export function bottangoPluginContractChecks(exports: unknown, options: Bottango
       },
     },
     {
+      name: 'its intent matchers, pattern syntaxes and normalisers resolve from the container, each with its name',
+      run: async () => {
+        const container = await containerFor(pluginOf(exports), valid[0]);
+        const all = <T,>(token: symbol): T[] => (container.isBound(token) ? container.getAll<T>(token) : []);
+        for (const matcher of all<IntentMatcher>(IntentMatcher)) expect(typeof matcher.id === 'string' && matcher.id.trim() !== '', 'an intent matcher with an id').toBe(true);
+        for (const syntax of all<StarterPatternSyntax>(StarterPatternSyntax)) expect(typeof syntax.syntax === 'string' && syntax.syntax.trim() !== '', 'a pattern syntax with a name').toBe(true);
+        for (const normalizer of all<TextNormalizer>(TextNormalizer)) expect(typeof normalizer.id === 'string' && normalizer.id.trim() !== '', 'a normaliser with an id').toBe(true);
+      },
+    },
+    {
       name: 'refuses every invalid option set, naming the field',
       run: async () => {
         for (const [given, field] of invalid) await expectRefused(pluginOf(exports), given, field);
