@@ -4,7 +4,7 @@ import { expectOutput, runCommand, StepFailed, type CommandResult, type Steps } 
 import { useTarballs } from './tarball-project.js';
 
 /** One plugin of each kind `bottango new plugin` makes, with what `bottango plugins` must then say it provides. */
-export const SCAFFOLDS = [
+const SCAFFOLDS = [
   { kind: 'matcher', name: 'bottango-matcher-keywords', folder: 'bottango-matcher-keywords', provides: 'intent matcher "keywords"', suite: 'IntentMatcher contract: keywords' },
   { kind: 'normalizer', name: '@acme/bottango-normalizer-plain', folder: 'bottango-normalizer-plain', provides: 'text normaliser "plain"', suite: 'TextNormalizer contract: plain' },
   { kind: 'syntax', name: 'bottango-syntax-words', folder: 'bottango-syntax-words', provides: 'pattern syntax "words"', suite: 'StarterPatternSyntax contract: words' },

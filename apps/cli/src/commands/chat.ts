@@ -5,7 +5,6 @@ import { botsDirOf, composeRuntime, frontOptions, startBot } from '../compose.js
 import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
-import { UsageError } from '../usage-error.js';
 
 export const CHAT_USAGE = `bottango chat --bots <dir> --start <bot> [--store <memory|sqlite:path|redis://…>] [--state <memory|sqlite:path|redis://…>] [--transport redis://…]
   Talk to the bots in a terminal; every transfer is shown with its Tango Context.

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { botsDirOf, composeRuntime } from '../compose.js';
 import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
-import { UsageError } from '../usage-error.js';
 
 export const CHECK_USAGE = `bottango check --bots <dir> [--json] [--strict]
   Loads and validates the bots, then checks every bot group: overlapping patterns and intents between its bots,
