@@ -168,12 +168,12 @@ function pluginSource(t: Names): string {
   };
   const binding =
     t.kind === 'store'
-      ? `    bind(${t.className}).toSelf().inSingletonScope();
-    bind(ContextStore).toService(${t.className});
-    onDeactivation(${t.className}, (store) => store.close());`
-      : `    bind(${t.optionsToken}).toConstantValue(options);
-    bind(${t.className}).toSelf().inSingletonScope();
-    bind<${t.facts.extensionPoint}>(${t.facts.extensionPoint}).toService(${t.className});`;
+      ? `      bind(${t.className}).toSelf().inSingletonScope();
+      bind(ContextStore).toService(${t.className});
+      onDeactivation(${t.className}, (store) => store.close());`
+      : `      bind(${t.optionsToken}).toConstantValue(options);
+      bind(${t.className}).toSelf().inSingletonScope();
+      bind<${t.facts.extensionPoint}>(${t.facts.extensionPoint}).toService(${t.className});`;
   const imports =
     t.kind === 'store'
       ? `import { ${t.className} } from './${t.facts.file}.js';`
@@ -560,7 +560,7 @@ npm install ${t.packageName}
 
 \`\`\`yaml
 plugins:
-  - package: ${t.packageName}
+  - package: "${t.packageName}"
     options: {}
 \`\`\`
 
