@@ -26,7 +26,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const work = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'bottango-package-tests-'));
-  if (work.startsWith(`${ROOT}/`)) throw new Error(`--dir must be outside the workspace (${ROOT}), else node would find the workspace's packages`);
+  if (work === ROOT || work.startsWith(`${ROOT}/`)) {
+    console.error(`package tests: --dir must be outside the workspace (${ROOT}), else node would find the workspace's packages\n${USAGE}`);
+    return 2;
+  }
+  if (values.dir && existsSync(work) && readdirSync(work).length > 0) {
+    console.error(`package tests: --dir ${work} is not empty\n${USAGE}`);
+    return 2;
+  }
   mkdirSync(work, { recursive: true });
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const steps = new Steps(log);
