@@ -5,6 +5,7 @@ import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
 import {
   createRuntime,
+  defaultCacheDir,
   parseStateSetting,
   parseStoreSetting,
   parseTransportSetting,
@@ -31,7 +32,9 @@ export interface ComposeOptions {
   readonly localBots?: readonly string[];
   readonly cwd: string;
   readonly logger?: Logger;
-  /** Folder for trained models; default `<bots dir>/.bottango/models`. */
+  /** The cache folder (`--cache-dir`); default: the project's `cacheDir`, else `defaultCacheDir()`. */
+  readonly cacheDir?: string;
+  /** Folder for trained models; default `<cache folder>/models`. */
   readonly modelCacheDir?: string;
 }
 
@@ -86,7 +89,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
   const dir = resolve(options.cwd, botsDir);
   // Default-syntax patterns are checked with the other definition problems, so one run lists them all with file and line.
   const loaded = await loadBotDirectory(dir, { validatePattern: checkDefaultPattern });
-  const modelCacheDir = options.modelCacheDir ?? (project?.cacheDir !== undefined ? join(project.cacheDir, 'models') : resolve(dir, '.bottango/models'));
+  const modelCacheDir = options.modelCacheDir ?? join(options.cacheDir ?? project?.cacheDir ?? defaultCacheDir(), 'models');
   const store = options.store ?? project?.store;
   const state = options.state ?? project?.state;
   const transport = options.transport ?? project?.transport;

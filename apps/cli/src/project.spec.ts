@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './testing/fake-io.js';
 
@@ -108,11 +110,22 @@ describe('plugins by configuration', () => {
     }
   }, 60_000);
 
+  it('trained models go to --cache-dir, else the project file\'s cacheDir', async () => {
+    const demoBots = join(dirname(fileURLToPath(import.meta.url)), '../../demo/bots');
+    const dir = await project(`cacheDir: ./project-cache\nbots: ${demoBots}\n`);
+    await writeFile(join(dir, 'wifi.txt'), 'my wifi keeps dropping\n');
+    const flag = join(dir, 'flag-cache');
+    expect((await runCli(['run', '--cache-dir', 'flag-cache', '--input', 'wifi.txt', '--start', 'concierge'], dir)).code).toBe(0);
+    expect((await readdir(join(flag, 'models'))).length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'project-cache'))).toBe(false);
+    expect((await runCli(['run', '--input', 'wifi.txt', '--start', 'concierge'], dir)).code).toBe(0);
+    expect((await readdir(join(dir, 'project-cache', 'models'))).length).toBeGreaterThan(0);
+  }, 120_000);
+
   it('a configured store replaces the memory one, and a file path in the project file is relative to it', async () => {
     const dir = await project('plugins: [bottango-matcher-echo]\nbots: bots\nstore: sqlite:data.sqlite\n');
     const { code } = await runCli(['run', '--config', join(dir, 'bottango.config.yaml'), '--input', '../input.txt', '--start', 'shop', '--json'], join(dir, 'bots'));
     expect(code).toBe(0);
-    const { existsSync } = await import('node:fs');
     expect(existsSync(join(dir, 'data.sqlite'))).toBe(true);
   }, 60_000);
 });

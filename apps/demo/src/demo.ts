@@ -64,7 +64,6 @@ export async function runDemo(argv: readonly string[], out: NodeJS.WritableStrea
         project,
         plugins: values.plugin ?? [],
         cwd,
-        ...(project.cacheDir === undefined ? { modelCacheDir: resolve(BOTS_DIR, '../.bottango/models') } : {}),
         ...(store ? { store } : {}),
       })
     ).runtime;

@@ -28,6 +28,8 @@ Options:
   --config <file>  the project file (default: bottango.config.yaml in the current folder, if there): plugins,
                    bots, store, state, transport; the options here win over it
   --plugin <pkg>   load a plugin package by name, from the project's node_modules (repeatable)
+  --cache-dir <d>  where trained models are kept (default: the project file's cacheDir, else BOTTANGO_CACHE_DIR,
+                   else $XDG_CACHE_HOME/bottango, else ~/.cache/bottango)
   --store <store>  Context Session Store: memory (default), sqlite:<path>, redis://host:port
   --state <store>  where conversation states live, same values; default: the --store backend, so with
                    sqlite or redis conversations survive a restart and several servers can share them
@@ -72,7 +74,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     io.stderr.write(`bottango-server: ${message}\n\n${SERVER_USAGE}\n`);
     return { kind: 'exit', code: 2 };
   };
-  let values: { plugin?: string[] | undefined; config?: string | undefined; bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined; 'log-level'?: string | undefined } & Record<string, string | string[] | boolean | undefined>;
+  let values: { plugin?: string[] | undefined; 'cache-dir'?: string | undefined; config?: string | undefined; bots?: string | undefined; store?: string | undefined; state?: string | undefined; transport?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined; 'api-keys-file'?: string | undefined; 'log-level'?: string | undefined } & Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -80,6 +82,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
         bots: { type: 'string' },
         config: { type: 'string' },
         plugin: { type: 'string', multiple: true },
+        'cache-dir': { type: 'string' },
         store: { type: 'string' },
         state: { type: 'string' },
         transport: { type: 'string' },
@@ -137,7 +140,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
     }
   }
 
-  const { composeRuntime, frontOptions, readProject } = await import('@bottango/cli');
+  const { cacheDirArg, composeRuntime, frontOptions, readProject } = await import('@bottango/cli');
   let project: Awaited<ReturnType<typeof readProject>>;
   try {
     project = await readProject(values, io.cwd);
@@ -153,6 +156,7 @@ export async function runServerCli(argv: readonly string[], io: ServerCliIO): Pr
       botsDir,
       project,
       plugins: values.plugin ?? [],
+      ...cacheDirArg(values, io.cwd),
       cwd: io.cwd,
       logger: stderrLogger(io.stderr),
       ...frontOptions(values.transport ?? project.transport, values.store ?? project.store),

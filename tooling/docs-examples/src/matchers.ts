@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { BotDefinition } from '@bottango/core';
 import { CompromiseMatcherModule } from '@bottango/matcher-compromise';
 import { NaturalMatcherModule } from '@bottango/matcher-natural';
-import { createRuntime, formatConversationEvent } from '@bottango/runtime';
+import { createRuntime, defaultCacheDir, formatConversationEvent } from '@bottango/runtime';
 
 const orders: BotDefinition = {
   id: 'orders',
@@ -25,7 +26,8 @@ const orders: BotDefinition = {
 
 const runtime = await createRuntime({
   bots: [orders],
-  modules: [NaturalMatcherModule.fromOptions({ cacheDir: '.bottango/models' }), CompromiseMatcherModule.fromOptions({})],
+  // Trained natural models are reused from the cache folder (~/.cache/bottango unless BOTTANGO_CACHE_DIR says).
+  modules: [NaturalMatcherModule.fromOptions({ cacheDir: join(defaultCacheDir(), 'models') }), CompromiseMatcherModule.fromOptions({})],
   defaultIntentMatcher: 'natural',
 });
 try {

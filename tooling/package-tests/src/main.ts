@@ -35,6 +35,8 @@ async function main(): Promise<number> {
     return 2;
   }
   mkdirSync(work, { recursive: true });
+  // Models the installed CLI trains stay in the work folder, not in the machine's ~/.cache.
+  process.env['BOTTANGO_CACHE_DIR'] = join(work, 'cache');
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const steps = new Steps(log);
   log(`package tests in ${work}`);

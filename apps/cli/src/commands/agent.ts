@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CRASH_POINTS, RedisBotAgent, RedisStreamsTransport, type CrashPoint } from '@bottango/transport-redis';
 import { botsDirOf, composeRuntime } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -48,6 +48,7 @@ export const agentCommand: CliCommand = async (args, io) => {
     botsDir,
     project,
     plugins: values.plugin ?? [],
+    ...cacheDirArg(values, io.cwd),
     cwd: io.cwd,
     store: values.store ?? project.store ?? transport,
     ...(values.state ? { state: values.state } : {}),

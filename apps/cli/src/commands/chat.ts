@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { parseArgs } from 'node:util';
 import { botsDirOf, composeRuntime, frontOptions, startBot } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand, CliIO } from '../io.js';
 
@@ -20,7 +20,7 @@ export const chatCommand: CliCommand = async (args, io) => {
   io.stderr.write('Loading bots…\n');
   const placement = frontOptions(values.transport ?? project.transport, values.store ?? project.store);
   const front = placement.localBots !== undefined;
-  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd, ...placement, ...(values.state ? { state: values.state } : {}) });
+  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], ...cacheDirArg(values, io.cwd), cwd: io.cwd, ...placement, ...(values.state ? { state: values.state } : {}) });
   try {
     for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'chat', CHAT_USAGE);

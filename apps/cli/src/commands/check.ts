@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { botsDirOf, composeRuntime } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 
 export const CHECK_USAGE = `bottango check --bots <dir> [--json] [--strict]
@@ -12,7 +12,7 @@ export const checkCommand: CliCommand = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { ...PROJECT_ARGS, bots: { type: 'string' }, json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false } }, strict: true });
   const project = await readProject(values, io.cwd);
   const botsDir = botsDirOf(values.bots, project, 'check', CHECK_USAGE);
-  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd });
+  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], ...cacheDirArg(values, io.cwd), cwd: io.cwd });
   try {
     const reports = [...runtime.groups.keys()].map((g) => runtime.checkGroup(g));
     const findings = warnings.length + reports.reduce((n, r) => n + r.warnings.length + r.overlaps.length, 0);

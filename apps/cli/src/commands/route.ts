@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { rankGroupCandidates, type GroupCandidate } from '@bottango/runtime';
 import { botsDirOf, composeRuntime } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -22,7 +22,7 @@ export const routeCommand: CliCommand = async (args, io) => {
   const text = positionals[0] as string;
   const project = await readProject(values, io.cwd);
   const botsDir = botsDirOf(values.bots, project, 'route', ROUTE_USAGE);
-  const { runtime } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd });
+  const { runtime } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], ...cacheDirArg(values, io.cwd), cwd: io.cwd });
   try {
     const groups = [...runtime.groups.keys()];
     let group = values.group;

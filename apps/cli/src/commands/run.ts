@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { botsDirOf, composeRuntime, startBot } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import { formatConversationEvent } from '@bottango/runtime';
 import type { CliCommand } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -30,7 +30,7 @@ export const runCommand: CliCommand = async (args, io) => {
     throw new UsageError(`run: cannot read --input ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, RUN_USAGE);
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd, ...(values.store ? { store: values.store } : {}), ...(values.state ? { state: values.state } : {}) });
+  const { runtime, warnings } = await composeRuntime({ botsDir, project, plugins: values.plugin ?? [], ...cacheDirArg(values, io.cwd), cwd: io.cwd, ...(values.store ? { store: values.store } : {}), ...(values.state ? { state: values.state } : {}) });
   try {
     if (!values.json) for (const w of warnings) io.stderr.write(`warning: ${w.file}: ${w.path}: ${w.message}\n`);
     const start = startBot(runtime, values.start, 'run', RUN_USAGE);

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { composeRuntime } from '../compose.js';
-import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
+import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
 import { loadScenarioFile, runScenario, type ScenarioResult } from '../scenarios.js';
 import { UsageError } from '../usage-error.js';
@@ -24,7 +24,7 @@ export const testCommand: CliCommand = async (args, io) => {
       const key = `${file.botsDir}\u0000${store ?? ''}`;
       let runtime = runtimes.get(key);
       if (!runtime) {
-        runtime = (await composeRuntime({ botsDir: file.botsDir, project, plugins: values.plugin ?? [], cwd: io.cwd, ...(store ? { store } : {}), ...(values.state ? { state: values.state } : {}) })).runtime;
+        runtime = (await composeRuntime({ botsDir: file.botsDir, project, plugins: values.plugin ?? [], ...cacheDirArg(values, io.cwd), cwd: io.cwd, ...(store ? { store } : {}), ...(values.state ? { state: values.state } : {}) })).runtime;
         runtimes.set(key, runtime);
       }
       for (const scenario of file.scenarios) {
