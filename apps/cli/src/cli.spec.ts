@@ -162,3 +162,15 @@ describe('bottango agent', () => {
     expect(err).toMatch(/bottango agent: .*redis:\/\/127\.0\.0\.1:1\/0/);
   }, 60_000);
 });
+
+describe('bottango --version', () => {
+  it('prints the version of @bottango/cli', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifest = JSON.parse(await readFile(join(ROOT, 'apps/cli/package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const { code, out } = await cli([flag]);
+      expect(out).toBe(`${manifest.version}\n`);
+      expect(code).toBe(0);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BottangoError } from '@bottango/core';
 import { agentCommand, AGENT_USAGE } from './commands/agent.js';
 import { chatCommand, CHAT_USAGE } from './commands/chat.js';
@@ -25,7 +26,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   new: { run: newCommand, summary: 'create a plugin package (matcher, normalizer, syntax or store) that passes its contract suite' },
 };
 
-export const USAGE = `Usage: bottango <command> [options]
+export const USAGE = `Usage: bottango <command> [options]    (bottango --version prints the version)
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -35,6 +36,12 @@ ${Object.entries(COMMANDS)
 ${[CHAT_USAGE, AGENT_USAGE, RUN_USAGE, TEST_USAGE, EVAL_USAGE, EVAL_ROUTING_USAGE, ROUTE_USAGE, CHECK_USAGE, PLUGINS_USAGE, NEW_USAGE].join('\n\n')}
 
 Run "bottango <command> --help" for a command's options.`;
+
+/** The version of @bottango/cli, from its package.json (next to dist/ in the repository and in the package). */
+function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
 
 /** Exit code for a bug in bottango itself, distinct from 1 (a checked thing failed) and 2 (bad usage or input). */
 export const EXIT_INTERNAL_ERROR = 70;
@@ -55,6 +62,10 @@ const COMMAND_USAGE: Record<string, string> = {
 /** Runs the CLI; the one place where errors become exit codes and messages. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...args] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;

@@ -25,7 +25,7 @@ import { intentMatchersIn } from './intent-matchers.js';
 import { describePluginModule } from './plugin-inspection.js';
 import { MemoryConversationStateStore } from './memory-conversation-state-store.js';
 import { loadPlugins, pluginReferencesFor, type LoadedPlugin, type PluginReference } from './plugin-loader.js';
-import type { ImportModule, PluginSearchPath } from './plugin-resolution.js';
+import { resolvePluginPackage, type ImportModule, type PluginSearchPath } from './plugin-resolution.js';
 import { BottangoRuntime } from './runtime.js';
 import type { StateSetting, StoreSetting, TransportSetting } from './settings.js';
 
@@ -122,7 +122,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   if (!(container.isBound(StarterPatternSyntax) ? container.getAll<StarterPatternSyntax>(StarterPatternSyntax) : []).some((s) => s.syntax === DEFAULT_PATTERN_SYNTAX)) {
     const module = PatternMatcherModule.fromOptions({});
     container.load(module);
-    bundled.push({ package: '@bottango/matcher-pattern', name: '@bottango/matcher-pattern', version: undefined, module });
+    bundled.push({ package: '@bottango/matcher-pattern', name: '@bottango/matcher-pattern', version: resolvePluginPackage('@bottango/matcher-pattern', [new URL(import.meta.url)])?.version, module });
   }
   const stateModule = statePluginLoaded?.module;
   const stateFromModule = container.isBound(ConversationStateStore);

@@ -91,6 +91,10 @@ describe('loading plugins from a project folder', () => {
     const error = await loadPlugins(['bottango-not-installed'], { searchPaths: [project] }).catch((e: unknown) => e);
     expect(BottangoError.is(error, 'PLUGIN_LOAD_FAILED')).toBe(true);
     expect((error as Error).message).toContain(`bottango-not-installed: package not found (looked in ${project}); install it in your project: npm install bottango-not-installed`);
+
+    // One package for two settings (the store and the state store) is reported once.
+    const twice = await loadPlugins(['bottango-not-installed', 'bottango-not-installed'], { searchPaths: [project] }).catch((e: unknown) => e);
+    expect((twice as Error).message).toMatch(/^could not load 1 plugin\(s\):\n {2}bottango-not-installed: package not found[^\n]*$/);
   });
 
   it('says a package that exports no bottangoPlugin is not a plugin', async () => {
@@ -144,6 +148,7 @@ describe('bundled plugins', () => {
     await runtime.close();
     const plain = await createRuntime({ bots: demoBots(), modules: [keywordModule()] });
     expect(plain.plugins.map((p) => [p.package, p.bundled])).toEqual([['@bottango/matcher-pattern', true]]);
+    expect(plain.plugins[0]?.version).toMatch(/^\d+\.\d+\.\d+/);
     await plain.close();
   });
 

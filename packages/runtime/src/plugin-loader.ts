@@ -37,7 +37,10 @@ export async function loadPlugins(references: readonly PluginReference[], option
   for (const reference of references) {
     const name = typeof reference === 'string' ? reference : reference.package;
     const label = typeof reference === 'string' || reference.declaredIn === undefined ? name : `${name} (${reference.declaredIn})`;
-    const fail = (problems: string[], cause?: unknown): void => void failures.push({ plugin: label, problems, cause });
+    const fail = (problems: string[], cause?: unknown): void => {
+      // The same package for two settings (store and state) fails once, not twice.
+      if (!failures.some((f) => f.plugin === label && f.problems.join('\n') === problems.join('\n'))) failures.push({ plugin: label, problems, cause });
+    };
     try {
       let exported: { bottangoPlugin?: unknown };
       let version: string | undefined;
@@ -46,7 +49,7 @@ export async function loadPlugins(references: readonly PluginReference[], option
       } else {
         const found = resolvePluginPackage(name, searchPaths);
         if (!found) {
-          fail([`package not found (looked in ${searchPaths.map(describeSearchPath).join(', ')}); install it in your project: npm install ${name}`]);
+          fail([`package not found (looked in ${searchPaths.map(describeSearchPath).join(', ')}); install it in your project: npm install ${name} (or pnpm add ${name})`]);
           continue;
         }
         version = found.version;

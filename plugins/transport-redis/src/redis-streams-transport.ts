@@ -56,6 +56,22 @@ type SendingRedis = Redis & { bottangoSendMessage(seqKey: string, inbox: string,
  * As a transport it submits transfers (the receiving process settles them) and, for a front, hands user messages
  * to the owner's inbox and waits for the conversation to settle. `RedisBotAgent` is the consuming side.
  */
+/**
+ * A Redis Streams transport, also from another copy of this package (a project's own next to the CLI's), where
+ * `instanceof` fails: the bot agent needs only its public members.
+ */
+export function isRedisStreamsTransport(value: unknown): value is RedisStreamsTransport {
+  if (value instanceof RedisStreamsTransport) return true;
+  const candidate = value as Partial<Record<keyof RedisStreamsTransport, unknown>> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.id === 'redis-streams' &&
+    ['redis', 'keys', 'registry', 'settings', 'events'].every((member) => (candidate as Record<string, unknown>)[member] !== undefined) &&
+    ['clearDeadline', 'reportFailure', 'ensureDeadline', 'forwardMessage'].every((method) => typeof (candidate as Record<string, unknown>)[method] === 'function')
+  );
+}
+
 export class RedisStreamsTransport implements TransferTransport {
   readonly id = 'redis-streams';
   readonly keys: StreamKeys;

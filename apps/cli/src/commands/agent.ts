@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CRASH_POINTS, RedisBotAgent, RedisStreamsTransport, type CrashPoint } from '@bottango/transport-redis';
+import { CRASH_POINTS, isRedisStreamsTransport, RedisBotAgent, type CrashPoint } from '@bottango/transport-redis';
 import { botsDirOf, composeRuntime } from '../compose.js';
 import { cacheDirArg, PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
 import type { CliCommand } from '../io.js';
@@ -60,7 +60,8 @@ export const agentCommand: CliCommand = async (args, io) => {
   let agent: RedisBotAgent;
   try {
     const transport = runtime.transport;
-    if (!(transport instanceof RedisStreamsTransport)) throw new Error('the runtime did not load the Redis Streams transport');
+    // isRedisStreamsTransport, not instanceof: the project may have its own copy of @bottango/transport-redis.
+    if (!isRedisStreamsTransport(transport)) throw new Error('the runtime did not load the Redis Streams transport');
     agent = await RedisBotAgent.start({ runtime, transport, botId: values.bot, ...(concurrency ? { concurrency } : {}), ...(crashAt ? { crashAt } : {}) });
   } catch (error) {
     // Its connections would keep the process alive after the error is reported.
