@@ -37,13 +37,15 @@ beforeAll(async () => {
   base = (await server.listen(0, '127.0.0.1')).url;
 }, 60_000);
 
+// Stopping waits for in-flight entries (up to 5 s each) after the Redis restart of the /ready test: on a loaded CI
+// machine that outlasts the 10 s default hook timeout.
 afterAll(async () => {
   await server?.close();
-  for (const agent of agents) await agent.stop();
+  await Promise.all(agents.map((agent) => agent.stop()));
   for (const runtime of runtimes.slice(0, -1)) await runtime.close();
   await redis?.stop();
   rmSync(tmp, { recursive: true, force: true });
-});
+}, 60_000);
 
 interface SseEvent {
   readonly id: string;
