@@ -67,6 +67,12 @@ export const CONTEXT_STORE_LIMITS = {
   reservedNamespaces: ['consumer', 'operational', 'conversation', 'custom', 'sde', 'faas'],
   maxNamespaceLength: 64,
   maxPropertyLength: 256,
+  /**
+   * Property names refused with INVALID_KEY: `__proto__` cannot be an own key of the plain object `getAll` returns
+   * (assigning it replaces the object's prototype: the property would vanish and its value would be inherited).
+   * Other names of Object.prototype (`constructor`, `toString`, `hasOwnProperty`…) are ordinary properties.
+   */
+  reservedPropertyNames: ['__proto__'],
   maxScopeIdLength: 256,
   /** Size of the value as UTF-8 JSON. */
   maxValueBytes: 256 * 1024,
@@ -106,6 +112,18 @@ export function validatePropertyName(property: string): void {
   if (property.length > CONTEXT_STORE_LIMITS.maxPropertyLength) {
     throw new BottangoError(BottangoErrorCode.InvalidKey, `property "${property.slice(0, 20)}…" is ${property.length} characters; the maximum is ${CONTEXT_STORE_LIMITS.maxPropertyLength}`, { details: { property } });
   }
+  if ((CONTEXT_STORE_LIMITS.reservedPropertyNames as readonly string[]).includes(property)) {
+    throw new BottangoError(BottangoErrorCode.InvalidKey, `property "${property}" is reserved: it cannot be a key of the object getAll returns; choose another name`, { details: { property } });
+  }
+}
+
+/**
+ * Adds one stored property to the object a store's `getAll` returns. A reserved name (written by a version that did not
+ * refuse it yet) is left out rather than assigned, so the result never gets a different prototype.
+ */
+export function addToGetAllResult(result: Record<string, JsonValue>, property: string, value: JsonValue): void {
+  if ((CONTEXT_STORE_LIMITS.reservedPropertyNames as readonly string[]).includes(property)) return;
+  result[property] = value;
 }
 
 export function validateScope(scope: ContextScope): void {

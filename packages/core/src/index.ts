@@ -41,6 +41,7 @@ export {
   validateNamespaceName,
   validatePropertyName,
   validateScope,
+  addToGetAllResult,
   validateSessionScope,
   validateTtl,
   encodeContextValue,

@@ -305,6 +305,27 @@ export function describeContextStoreContract(
         }
       });
 
+      it('refuses the property name __proto__ with INVALID_KEY, and keeps Object.prototype names as own properties', async () => {
+        // Assigned to a plain object, "__proto__" would replace the prototype of getAll's result: the property would
+        // vanish and its value's keys would be inherited (here: `admin`).
+        for (const scope of [GLOBAL, user('u1'), conversation('c1')]) {
+          await expectBottangoError(() => store.set('shop', scope, '__proto__', { admin: true }), BottangoErrorCode.InvalidKey);
+          await expectBottangoError(() => store.get('shop', scope, '__proto__'), BottangoErrorCode.InvalidKey);
+          await expectBottangoError(() => store.delete('shop', scope, '__proto__'), BottangoErrorCode.InvalidKey);
+        }
+        for (const scope of [user('u1'), conversation('c1')]) {
+          for (const property of ['constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf']) await store.set('shop', scope, property, property.length);
+          const all = await store.getAll('shop', scope);
+          expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+          expect('admin' in all).toBe(false);
+          expect(Object.keys(all).sort()).toEqual(['constructor', 'hasOwnProperty', 'prototype', 'toString', 'valueOf']);
+          expect(all).toEqual({ constructor: 11, prototype: 9, toString: 8, hasOwnProperty: 14, valueOf: 7 });
+          expect((await store.get('shop', scope, 'constructor'))?.value).toBe(11);
+          expect(await store.delete('shop', scope, 'toString')).toBe(true);
+          expect(await store.deleteAll('shop', scope)).toBe(4);
+        }
+      });
+
       it('deletes one property: true when it existed, false when not', async () => {
         await store.set('shop', conversation('c1'), 'a', 1);
         await store.set('shop', conversation('c1'), 'b', 2);

@@ -5,6 +5,7 @@ import {
   encodeContextValue,
   scopeKey,
   validateNamespaceName,
+  addToGetAllResult,
   validatePropertyName,
   validateScope,
   validateSessionScope,
@@ -149,7 +150,7 @@ export class MemoryContextStore implements ContextStore {
     const properties = ns?.scopes.get(scopeKey(scope));
     if (properties === undefined) return result;
     for (const [property, entry] of properties) {
-      if (!this.#isExpired(entry)) result[property] = JSON.parse(entry.json) as JsonValue;
+      if (!this.#isExpired(entry)) addToGetAllResult(result, property, JSON.parse(entry.json) as JsonValue);
     }
     return result;
   }

@@ -5,6 +5,7 @@ import {
   encodeContextValue,
   scopeKey,
   validateNamespaceName,
+  addToGetAllResult,
   validatePropertyName,
   validateScope,
   validateSessionScope,
@@ -160,7 +161,7 @@ export class RedisContextStore implements ContextStore {
     validateSessionScope(scope);
     const flat = await this.#call(() => this.#redis.bottangoGetAll(this.#registry, this.keyPrefix, namespace, scopePart(scope)));
     const result: Record<string, JsonValue> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) result[flat[i] as string] = decodeStored(flat[i + 1] as string).value;
+    for (let i = 0; i + 1 < flat.length; i += 2) addToGetAllResult(result, flat[i] as string, decodeStored(flat[i + 1] as string).value);
     return result;
   }
 

@@ -6,6 +6,7 @@ import {
   encodeContextValue,
   scopeKey,
   validateNamespaceName,
+  addToGetAllResult,
   validatePropertyName,
   validateScope,
   validateSessionScope,
@@ -219,7 +220,7 @@ export class SqliteContextStore implements ContextStore {
     validateSessionScope(scope);
     const rows = this.#run(() => this.#selectScope.all(namespace, scopeKey(scope), this.#now()));
     const result: Record<string, JsonValue> = {};
-    for (const row of rows) result[row.property] = JSON.parse(row.value) as JsonValue;
+    for (const row of rows) addToGetAllResult(result, row.property, JSON.parse(row.value) as JsonValue);
     return result;
   }
 
