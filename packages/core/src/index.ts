@@ -65,6 +65,7 @@ export {
 export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer } from './conversation-state.js';
 export { describeDialogTrigger, type ConversationEvent, type ConversationEventType, type DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
+export { systemClock, ManualClock, type Clock, type ClockTimer } from './clock.js';
 export {
   BOTTANGO_PLUGIN_BRAND,
   definePlugin,

@@ -10,6 +10,8 @@ import {
   StarterPatternSyntax,
   TransferTransport,
   silentLogger,
+  systemClock,
+  type Clock,
   type BotDefinition,
   type BotGroupDefinition,
   type IntentClassifier,
@@ -70,6 +72,8 @@ export interface RuntimeOptions {
   /** Transcript entries kept per conversation. Default 50. */
   readonly transcriptLimit?: number;
   readonly logger?: Logger;
+  /** Time for every timer and timestamp of the runtime and the in-process transport. Default `systemClock`; tests pass a fake one. */
+  readonly clock?: Clock;
   /**
    * Group-aware training: a bot in a collaborative group is trained with this many training phrases of every intent of
    * the other bots of its group as out-of-scope examples, so its scores drop on text another bot owns (automatic
@@ -132,12 +136,13 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   }
 
   const logger = options.logger ?? (container.isBound(Logger) ? container.get<Logger>(Logger) : silentLogger);
+  const clock = options.clock ?? systemClock;
   if (!container.isBound(ContextStore)) container.bind(ContextStore).toConstantValue(new MemoryContextStore());
   if (!container.isBound(ConversationStateStore)) container.bind(ConversationStateStore).to(MemoryConversationStateStore);
   container.bind(AgentDirectory).toSelf();
   if (!container.isBound(TransferTransport)) {
     const timeout = options.transferTimeoutMs === undefined ? {} : { timeoutMs: options.transferTimeoutMs };
-    container.bind(TransferTransport).toDynamicValue((context) => new InProcessTransferTransport(context.get(AgentDirectory), timeout));
+    container.bind(TransferTransport).toDynamicValue((context) => new InProcessTransferTransport(context.get(AgentDirectory), { ...timeout, clock }));
   }
 
   const store = await singleService<ContextStore>(container, ContextStore, 'context store', loaded);
@@ -221,6 +226,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     transport,
     directory,
     logger,
+    clock,
     maxEscalationRetries: options.maxEscalationRetries ?? 3,
     transcriptLimit: options.transcriptLimit ?? 50,
     plugins: [...loaded, ...(statePluginLoaded ? [statePluginLoaded] : []), ...bundled].map(({ module: _module, ...info }) => ({ ...info, bundled: bundled.some((b) => b.package === info.package) })),

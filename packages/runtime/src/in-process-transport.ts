@@ -2,6 +2,9 @@ import {
   BottangoError,
   BottangoErrorCode,
   TransferFailureReason,
+  systemClock,
+  type Clock,
+  type ClockTimer,
   type TransferOutcome,
   type TransferReceiver,
   type TransferRequest,
@@ -12,6 +15,8 @@ import type { AgentDirectory } from './agent-directory.js';
 export interface InProcessTransportOptions {
   /** How long the receiver may take to accept and start; past it the transfer fails with `timeout`. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Time for the timeout. Default `systemClock`. */
+  readonly clock?: Clock;
 }
 
 /** Delivers transfers to bots running in the same process, picking a connected holder of the skill in turn. */
@@ -20,10 +25,12 @@ export class InProcessTransferTransport implements TransferTransport {
   #receiver: TransferReceiver | undefined;
   readonly #directory: AgentDirectory;
   readonly #timeoutMs: number;
+  readonly #clock: Clock;
 
   constructor(directory: AgentDirectory, options: InProcessTransportOptions = {}) {
     this.#directory = directory;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#clock = options.clock ?? systemClock;
   }
 
   attach(receiver: TransferReceiver): void {
@@ -37,9 +44,9 @@ export class InProcessTransferTransport implements TransferTransport {
     if (toBotId === undefined) {
       return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${request.skill}"` };
     }
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ClockTimer | undefined;
     const timeout = new Promise<TransferOutcome>((resolve) => {
-      timer = setTimeout(
+      timer = this.#clock.setTimeout(
         () => resolve({ kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${toBotId}" did not accept within ${this.#timeoutMs} ms` }),
         this.#timeoutMs,
       );
@@ -47,7 +54,7 @@ export class InProcessTransferTransport implements TransferTransport {
     try {
       return await Promise.race([receiver.receiveTransfer(request, toBotId), timeout]);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) this.#clock.clearTimeout(timer);
     }
   }
 }

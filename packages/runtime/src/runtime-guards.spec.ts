@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { describe, expect, it } from 'vitest';
-import { BottangoError, IntentMatcher, type BotDefinition, type ConversationEvent } from '@bottango/core';
+import { describe, expect, it, vi } from 'vitest';
+import { BottangoError, IntentMatcher, ManualClock, type BotDefinition, type ConversationEvent } from '@bottango/core';
 import { createRuntime } from './index.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 
@@ -70,6 +70,36 @@ describe('runtime guards', () => {
     expect((await rt.getConversation(id))?.ownerBotId).toBe('front');
     expect(seen.some((e) => e.type === 'bot-message' && e.botId === 'slow')).toBe(false);
     expect(seen.some((e) => e.type === 'transfer')).toBe(false);
+  });
+
+  it('times a transfer out on the runtime clock (a ManualClock: no real time passes)', async () => {
+    let release: () => void = () => undefined;
+    const stuck: BotDefinition = {
+      id: 'stuck',
+      skills: ['stuck'],
+      intents: [],
+      dialogs: [{ name: 'Stuck', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'text', text: 'stuck answers', preProcess: () => new Promise<void>((r) => (release = r)) }] }],
+    };
+    const clock = new ManualClock(5_000);
+    const front = bouncer('front', 'stuck');
+    const sender: BotDefinition = {
+      ...front,
+      dialogs: [
+        ...front.dialogs.map((d) => ({ ...d, starter: { patterns: ['go'] } })),
+        { name: 'Failed', type: 'standard', starter: { patterns: ['__agent_escalation_failed__'] }, interactions: [{ type: 'text', text: 'front keeps you' }] },
+      ],
+    };
+    const rt = await createRuntime({ bots: [sender, stuck], transferTimeoutMs: 60_000, clock });
+    const id = await rt.startConversation({ botId: 'front' });
+    const sent = rt.send(id, 'go');
+    await vi.waitFor(() => expect(clock.pending).toBe(1));
+    expect((await rt.getConversation(id))?.transferring?.since).toBe(5_000);
+    clock.advance(60_000);
+    const events = await sent;
+    expect(events.find((e) => e.type === 'transfer-failed')).toMatchObject({ reason: 'timeout', stage: 'late', message: 'bot "stuck" did not accept within 60000 ms' });
+    expect(said(events).at(-1)).toBe('front: front keeps you');
+    release();
+    await rt.close();
   });
 
   it('starts the auto-escalation dialog after the configured number of fallbacks in a row', async () => {

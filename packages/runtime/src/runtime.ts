@@ -12,6 +12,7 @@ import {
   type AgentTransferInteraction,
   type BotGroupDefinition,
   type BotScript,
+  type Clock,
   type ContextStore,
   type ConversationEvent,
   type ConversationState,
@@ -56,6 +57,8 @@ export interface RuntimeParts {
   readonly transport: TransferTransport;
   readonly directory: AgentDirectory;
   readonly logger: Logger;
+  /** Time for every timer and timestamp of the runtime. */
+  readonly clock: Clock;
   readonly maxEscalationRetries: number;
   readonly transcriptLimit: number;
   /** Bots this process runs; the others run elsewhere and are reached through the transport. Undefined: all. */
@@ -675,7 +678,7 @@ export class BottangoRuntime implements TransferReceiver {
   async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string | undefined, context: TangoContext | undefined, automatic: boolean): Promise<Exclude<TransferOutcome, { kind: 'stale' }>> {
     const state = turn.state;
     const transferId = randomUUID();
-    state.transferring = { transferId, skill, fromBotId: bot.id, since: Date.now(), ...(state.appliedSeq !== undefined ? { seq: state.appliedSeq } : {}) };
+    state.transferring = { transferId, skill, fromBotId: bot.id, since: this.#parts.clock.now(), ...(state.appliedSeq !== undefined ? { seq: state.appliedSeq } : {}) };
     await this.#commit(turn);
     const request: TransferRequest = {
       transferId,
