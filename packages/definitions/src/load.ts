@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { BotDefinition, BotGroupDefinition } from '@bottango/core';
 import { definitionError, type DefinitionProblem } from './problems.js';
 import { PROJECT_CONFIG_FILES } from './project-config.js';
+import { MAX_DEFINITION_FILE_BYTES, readDefinitionFile, tooLarge, type ReadResult } from './read-file.js';
 import { readBotFile, readGroupsFile } from './read-bot.js';
 import { SourceFile } from './source-file.js';
 import { validateAll, validateSingleBot, type ValidateOptions } from './validate.js';
@@ -28,6 +29,8 @@ const PROJECT_FILE = 'bottango';
  * Cross-bot checks (duplicate IDs, groups, skills) need `validateBotDefinitions` or `loadBotDirectory`.
  */
 export function parseBotDefinition(text: string, file: string, options: ValidateOptions = {}): BotDefinition {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_DEFINITION_FILE_BYTES) throw definitionError([tooLarge(file, 'a bot file', size)]);
   const parsed = SourceFile.parse(text, file);
   const problems = [...parsed.problems];
   const bot = problems.length === 0 ? readBotFile(parsed.data, parsed.source, problems) : undefined;
@@ -65,17 +68,23 @@ export async function loadBotDirectory(dir: string, options: LoadOptions = {}): 
   let botFiles = 0;
   for (const name of names) {
     const file = join(dir, name);
-    let text: string;
+    const stem = basename(name, extname(name)).toLowerCase();
+    const isGroups = stem === GROUPS_FILE;
+    const isProject = stem === PROJECT_FILE;
+    let read: ReadResult;
     try {
-      text = await readFile(file, 'utf8');
+      read = await readDefinitionFile(file, isGroups ? 'a groups file' : isProject ? 'a project file' : 'a bot file');
     } catch (error) {
       problems.push({ file, path: '', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` });
       continue;
     }
-    const stem = basename(name, extname(name)).toLowerCase();
-    const isGroups = stem === GROUPS_FILE;
-    const isProject = stem === PROJECT_FILE;
-    const parsed = SourceFile.parse(text, file);
+    if (read.problem !== undefined) {
+      problems.push(read.problem);
+      if (isGroups || isProject) groupsComplete = false;
+      else botFiles++;
+      continue;
+    }
+    const parsed = SourceFile.parse(read.text, file);
     const fileProblems = [...parsed.problems];
     if (isGroups || isProject) {
       if (fileProblems.length === 0) groups.push(...readGroupsFile(parsed.data, parsed.source, isProject, fileProblems));

@@ -55,6 +55,8 @@ describe('project file', () => {
     expect((await loadProjectConfig({ cwd: dir })).plugins.map((p) => p.package)).toEqual(['bottango-matcher-fuzzy']);
     await expect(loadProjectConfig({ cwd: dir, file: 'missing.yaml' })).rejects.toThrow(`${join(dir, 'missing.yaml')}: cannot read the project file`);
     writeFileSync(join(dir, 'latin1.yaml'), Buffer.from([0x62, 0x6f, 0x74, 0x73, 0x3a, 0x20, 0xe9, 0x0a]));
-    await expect(loadProjectConfig({ cwd: dir, file: 'latin1.yaml' })).rejects.toThrow('cannot read the project file');
+    await expect(loadProjectConfig({ cwd: dir, file: 'latin1.yaml' })).rejects.toThrow(
+      `${join(dir, 'latin1.yaml')}:1: the file is not valid UTF-8: invalid byte sequence at byte offset 6 (e9 0a)`,
+    );
   });
 });

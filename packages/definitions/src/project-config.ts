@@ -1,16 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { formatPath, formatProblem, sortProblems, type DefinitionProblem } from './problems.js';
+import { readDefinitionFile, type ReadResult } from './read-file.js';
 import { check, strictObject } from './schema.js';
 import { SourceFile } from './source-file.js';
 
 /** Names of the project file, looked for in this order in the project folder. */
 export const PROJECT_CONFIG_FILES = ['bottango.config.yaml', 'bottango.config.yml', 'bottango.config.json'] as const;
-
-/** Largest project file read; a config is a few hundred bytes. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** A plugin the project file names, with where it was written (for error messages). */
 export interface ConfiguredPlugin {
@@ -68,22 +65,17 @@ const projectConfigSchema = strictObject({
 export async function loadProjectConfig(options: { readonly cwd: string; readonly file?: string }): Promise<ProjectConfig> {
   const candidates = options.file === undefined ? PROJECT_CONFIG_FILES.map((name) => join(options.cwd, name)) : [resolve(options.cwd, options.file)];
   for (const file of candidates) {
-    let text: string;
+    let read: ReadResult;
     try {
-      text = await readConfigText(file);
+      read = await readDefinitionFile(file, 'a project file');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.file === undefined) continue;
       throw configError(file, [{ file, path: '', message: `cannot read the project file: ${error instanceof Error ? error.message : String(error)}` }]);
     }
-    return parseProjectConfig(text, file);
+    if (read.problem !== undefined) throw configError(file, [read.problem]);
+    return parseProjectConfig(read.text, file);
   }
   return { file: undefined, dir: resolve(options.cwd), plugins: [] };
-}
-
-async function readConfigText(file: string): Promise<string> {
-  const bytes = await readFile(file);
-  if (bytes.length > MAX_CONFIG_BYTES) throw new Error(`${bytes.length} bytes; a project file may hold at most ${MAX_CONFIG_BYTES}`);
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
 /** Parses the text of a project file (YAML or JSON) found at `file`. */

@@ -1,5 +1,20 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { formatPath, type DefinitionProblem, type PathSegment } from './problems.js';
+
+/** Limit on alias expansion when a document becomes data (yaml's `maxAliasCount`): a guard against alias bombs. */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** The line of the document's first alias (`*name`), where an alias expansion problem is reported. */
+function firstAliasLine(document: Document, lineCounter: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (node.range) line = lineCounter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
 
 /** A parsed YAML or JSON file that can turn a path inside it into a line and column. */
 export class SourceFile {
@@ -43,7 +58,16 @@ export class SourceFile {
       });
       return { source, data: undefined, problems };
     }
-    return { source, data: first.toJS({ maxAliasCount: 1000 }) as unknown, problems };
+    try {
+      return { source, data: first.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown, problems };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const alias = firstAliasLine(first, lineCounter);
+      const what = /alias/i.test(message)
+        ? `YAML aliases (*name) expand to too much data (over ${MAX_ALIAS_COUNT} expansions, as in a "billion laughs" file)${alias === undefined ? '' : '; the line is that of the first alias'}; use fewer aliases`
+        : `the YAML cannot be turned into data: ${message}`;
+      return { source, data: undefined, problems: [{ file, path: '', ...(alias === undefined ? {} : { line: alias }), message: what }] };
+    }
   }
 
   /** The node at `path`, if every segment exists. */
