@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_PATTERN_SYNTAX, type Logger } from '@bottango/core';
+import { DEFAULT_PATTERN_SYNTAX, type Clock, type Logger } from '@bottango/core';
 import { loadBotDirectory, type DefinitionProblem, type ProjectConfig } from '@bottango/definitions';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
@@ -36,6 +36,8 @@ export interface ComposeOptions {
   readonly cacheDir?: string;
   /** Folder for trained models; default `<cache folder>/models`. */
   readonly modelCacheDir?: string;
+  /** The runtime's clock (`bottango test`: a fake one the scenario moves); default the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface ComposedRuntime {
@@ -105,6 +107,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     ...(options.localBots !== undefined ? { localBots: options.localBots } : {}),
     defaultIntentMatcher: project?.defaultIntentMatcher ?? 'natural',
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { runtime, warnings: loaded.warnings };
 }

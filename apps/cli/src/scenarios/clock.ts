@@ -1,0 +1,44 @@
+import { ManualClock, type ClockTimer } from '@bottango/core';
+
+/** Where a scenario's time starts (a fixed date, so runs are alike). */
+export const SCENARIO_EPOCH = Date.UTC(2026, 0, 1);
+
+/**
+ * The fake clock of a scenario run: time stands still during a turn and moves only on `wait`. `pass` runs the timers
+ * due one due time after another, letting the work each started finish (`settle`) before the next — so a timer that
+ * a timer's work sets is run too when it falls due within the wait.
+ */
+export class ScenarioClock extends ManualClock {
+  /** Due time of each pending timer. */
+  readonly #due = new Map<ClockTimer, number>();
+
+  constructor() {
+    super(SCENARIO_EPOCH);
+  }
+
+  override setTimeout(fn: () => void, ms: number): ClockTimer {
+    const timer = super.setTimeout(() => {
+      this.#due.delete(timer);
+      fn();
+    }, ms);
+    this.#due.set(timer, this.now() + Math.max(0, ms));
+    return timer;
+  }
+
+  override clearTimeout(timer: ClockTimer): void {
+    this.#due.delete(timer);
+    super.clearTimeout(timer);
+  }
+
+  /** Moves time forward by `ms`; after the timers of each due time have run, waits for `settle()`. */
+  async pass(ms: number, settle: () => Promise<void>): Promise<void> {
+    const end = this.now() + ms;
+    for (;;) {
+      const due = Math.min(...[...this.#due.values()].filter((at) => at <= end));
+      if (!Number.isFinite(due)) break;
+      this.advance(due - this.now());
+      await settle();
+    }
+    this.advance(end - this.now());
+  }
+}
