@@ -1,3 +1,4 @@
+import type { AgentConnectorSettings } from './agent-connector.js';
 import type { BotContext } from './bot-context.js';
 
 /** Code run by an interaction (pre-process, post-process, process-user-response). May be async. */
@@ -67,8 +68,15 @@ export interface AgentTransferInteraction extends InteractionBase {
   readonly message: string;
   /** Send a Tango Context with the transfer. */
   readonly tangoContext: boolean;
-  /** Interaction to go to when the transfer fails immediately (invalid skill, loop, no agent holds it). */
+  /** Interaction to go to when the transfer fails immediately (an empty or unresolved skill, a loop). */
   readonly onFailure?: string;
+  /** Interaction Delay (spec 2.1, 3.2): ms waited after the pre-process code, before the transfer (lets earlier messages go first). Default 0. */
+  readonly interactionDelay?: number;
+  /**
+   * Response Data Variable Name (spec 3.2): a request-scope bot variable that holds the transfer's outcome for the
+   * post-process code — `success` (taken by a bot agent, or submitted to another process) or `failure`.
+   */
+  readonly responseDataVariable?: string;
 }
 
 export type Interaction = TextInteraction | QuestionInteraction | AgentTransferInteraction;
@@ -106,6 +114,8 @@ export interface BotDefinition {
   readonly intents: readonly IntentDefinition[];
   readonly dialogs: readonly DialogDefinition[];
   readonly settings?: BotSettings;
+  /** The bot's agent connector (spec 1.3, 3.4): greetings, message joining, escalation timing and retries. */
+  readonly connector?: AgentConnectorSettings;
   /** Where the definition came from (a file path), for error messages. */
   readonly source?: string;
 }

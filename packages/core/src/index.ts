@@ -25,6 +25,7 @@ export {
   type BotGroupDefinition,
 } from './bot-definition.js';
 export type { BotContext } from './bot-context.js';
+export { AGENT_CONNECTOR_DEFAULTS, AGENT_CONNECTOR_FIELDS, resolveAgentConnector, type AgentConnectorSettings, type ResolvedAgentConnector } from './agent-connector.js';
 export {
   IntentMatcher,
   intentMatchOutcome,

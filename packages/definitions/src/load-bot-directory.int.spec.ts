@@ -76,7 +76,7 @@ describe('loadBotDirectory', () => {
     expect(loaded.groups).toEqual([{ id: 'support', collaboration: true, transferMessage: 'Let me find the right bot.' }]);
     expect(loaded.bots[1]!.dialogs[0]!.interactions[0]).toEqual({ type: 'agentTransfer', skill: 'billing', message: 'Passing you to billing.', tangoContext: true });
     expect(loaded.warnings).toEqual([
-      { file: join(dir, 'billing.json'), path: 'dialogs[0].interactions[1].transfer.skill', line: 29, column: 13, message: "no bot holds skill 'humans': this transfer fails at once (unknown-skill) unless another runtime serves that skill" },
+      { file: join(dir, 'billing.json'), path: 'dialogs[0].interactions[1].transfer.skill', line: 29, column: 13, message: "no bot holds skill 'humans': this transfer fails late (no-agent-available, then __agent_escalation_failed__) unless a bot agent of another process holds it" },
     ]);
   });
 

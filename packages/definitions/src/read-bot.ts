@@ -1,4 +1,5 @@
 import type {
+  AgentConnectorSettings,
   AgentTransferInteraction,
   BotDefinition,
   BotGroupDefinition,
@@ -156,7 +157,7 @@ function readInteraction(raw: unknown, source: SourceFile, path: readonly PathSe
       return { interaction, form: shape.form };
     }
     case 'agentTransfer': {
-      const fields = (shape.form === 'short' ? data['transfer'] : data) as { skill: string; message?: string; tangoContext?: boolean };
+      const fields = (shape.form === 'short' ? data['transfer'] : data) as { skill: string; message?: string; tangoContext?: boolean; responseDataVariable?: string };
       const interaction: AgentTransferInteraction = {
         ...base,
         type: 'agentTransfer',
@@ -164,6 +165,8 @@ function readInteraction(raw: unknown, source: SourceFile, path: readonly PathSe
         message: fields.message ?? '',
         tangoContext: fields.tangoContext ?? false,
         ...(typeof data['onFailure'] === 'string' ? { onFailure: data['onFailure'] } : {}),
+        ...(typeof data['interactionDelay'] === 'number' ? { interactionDelay: data['interactionDelay'] } : {}),
+        ...(fields.responseDataVariable === undefined ? {} : { responseDataVariable: fields.responseDataVariable }),
       };
       return { interaction, form: shape.form };
     }
@@ -244,10 +247,16 @@ export function readBotFile(data: unknown, source: SourceFile, problems: Definit
     intents,
     dialogs: dialogDefinitions,
     ...(file.settings ? { settings: buildSettings(file.settings) } : {}),
+    ...(file.connector ? { connector: definedOnly(file.connector) as AgentConnectorSettings } : {}),
     source: source.file,
   };
   rememberBotSource(bot, source);
   return bot;
+}
+
+/** A section's fields that are set (an optional key zod leaves `undefined` is dropped). */
+function definedOnly(section: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(section).filter(([, value]) => value !== undefined));
 }
 
 /**

@@ -33,6 +33,21 @@ export const botFileSchema = strictObject({
     intentMatcher: nonEmpty.optional(),
     disambiguationOptions: z.literal([2, 3]).optional(),
   }).optional(),
+  connector: strictObject({
+    skipAgentMessage: z.boolean().optional(),
+    defaultGreetingMessage: nonEmpty.optional(),
+    disableGreetings: z.boolean().optional(),
+    messageDelay: z.int().min(0).optional(),
+    maxEscalationRetries: z.int().min(0).optional(),
+    fallbackEscalationTime: z.int().min(1).optional(),
+    fallbackSkillId: skillId.optional(),
+    escalateOnStuckConversation: z.boolean().optional(),
+    escalationSkillIdOnStuckConversation: skillId.optional(),
+    escalationMessageOnStuckConversation: nonEmpty.optional(),
+    messageResendMaxRetries: z.int().min(0).optional(),
+    retryMessageInterval: z.int().min(0).optional(),
+    userRetryOnStuckConversation: nonEmpty.optional(),
+  }).optional(),
   intents: z
     .array(
       strictObject({
@@ -77,8 +92,9 @@ const transferFields = {
   skill: skillId,
   message: text.optional(),
   tangoContext: z.boolean().optional(),
+  responseDataVariable: nonEmpty.optional(),
 };
-const transferOutcomes = { onFailure: nonEmpty.optional() };
+const transferOutcomes = { onFailure: nonEmpty.optional(), interactionDelay: z.int().min(0).optional() };
 
 /** The accepted shapes of an interaction: `short` (keyed by `text`/`question`/`transfer`) and `long` (with `type`). */
 export const interactionSchemas = {

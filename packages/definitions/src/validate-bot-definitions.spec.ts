@@ -83,7 +83,7 @@ describe('validateBotDefinitions', () => {
     const result = validateBotDefinitions([router, bot('billing')]);
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([
-      { file: '(bot router)', path: 'dialogs[0].interactions[0].skill', message: "no bot holds skill 'biling': this transfer fails at once (unknown-skill) unless another runtime serves that skill, did you mean 'billing'?" },
+      { file: '(bot router)', path: 'dialogs[0].interactions[0].skill', message: "no bot holds skill 'biling': this transfer fails late (no-agent-available, then __agent_escalation_failed__) unless a bot agent of another process holds it, did you mean 'billing'?" },
     ]);
   });
 
@@ -141,8 +141,8 @@ dialogs:
       'bots/router.yaml',
     );
     expect(validateBotDefinitions([parsed]).warnings).toEqual([
-      { file: 'bots/router.yaml', path: 'dialogs[0].interactions[0].transfer.skill', line: 6, column: 21, message: "no bot holds skill 'nobody': this transfer fails at once (unknown-skill) unless another runtime serves that skill" },
-      { file: 'bots/router.yaml', path: 'dialogs[0].interactions[1].skill', line: 8, column: 9, message: "no bot holds skill 'nobody': this transfer fails at once (unknown-skill) unless another runtime serves that skill" },
+      { file: 'bots/router.yaml', path: 'dialogs[0].interactions[0].transfer.skill', line: 6, column: 21, message: "no bot holds skill 'nobody': this transfer fails late (no-agent-available, then __agent_escalation_failed__) unless a bot agent of another process holds it" },
+      { file: 'bots/router.yaml', path: 'dialogs[0].interactions[1].skill', line: 8, column: 9, message: "no bot holds skill 'nobody': this transfer fails late (no-agent-available, then __agent_escalation_failed__) unless a bot agent of another process holds it" },
     ]);
   });
 });

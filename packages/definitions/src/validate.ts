@@ -1,5 +1,6 @@
 import { BLANK_MESSAGE, DEFAULT_PATTERN_SYNTAX, type BotDefinition, type BotGroupDefinition, type DialogDefinition } from '@bottango/core';
 import { didYouMean } from './did-you-mean.js';
+import { checkConnector } from './validate-connector.js';
 import type { DefinitionProblem, PathSegment } from './problems.js';
 import { botFileName, botProblem, groupProblem } from './registry.js';
 
@@ -152,6 +153,7 @@ function checkBot(bot: BotDefinition, options: ValidateOptions, errors: Definiti
   if (settings?.disambiguationOptions !== undefined && settings.disambiguationOptions !== 2 && settings.disambiguationOptions !== 3) {
     errors.push(botProblem(bot, ['settings', 'disambiguationOptions'], `must be 2 or 3, got ${settings.disambiguationOptions}`));
   }
+  checkConnector(bot, errors);
   checkDialogs(bot, options, errors, warnings);
 }
 
@@ -207,7 +209,7 @@ export function validateAll(
         if (interaction.type !== 'agentTransfer' || typeof interaction.skill !== 'string' || interaction.skill.trim() === '') return;
         if (isTemplated(interaction.skill) || holders.has(interaction.skill)) return;
         warnings.push(
-          botProblem(bot, ['dialogs', dialogIndex, 'interactions', index, 'skill'], `no bot holds skill '${interaction.skill}': this transfer fails at once (unknown-skill) unless another runtime serves that skill${didYouMean(interaction.skill, holders.keys())}`),
+          botProblem(bot, ['dialogs', dialogIndex, 'interactions', index, 'skill'], `no bot holds skill '${interaction.skill}': this transfer fails late (no-agent-available, then __agent_escalation_failed__) unless a bot agent of another process holds it${didYouMean(interaction.skill, holders.keys())}`),
         );
       });
     });
