@@ -68,6 +68,11 @@ export interface AgentTransferInteraction extends InteractionBase {
   readonly message: string;
   /** Send a Tango Context with the transfer. */
   readonly tangoContext: boolean;
+  /**
+   * Agent Id (spec 3.2): a bot agent to give the conversation to when it holds the skill, is connected and accepts
+   * transfers; otherwise the transfer goes to the skill as usual. May use `{$botContext.<variable>}`.
+   */
+  readonly agentId?: string;
   /** Interaction to go to when the transfer fails immediately (an empty or unresolved skill, a loop). */
   readonly onFailure?: string;
   /** Interaction Delay (spec 2.1, 3.2): ms waited after the pre-process code, before the transfer (lets earlier messages go first). Default 0. */
@@ -114,10 +119,19 @@ export interface BotDefinition {
   readonly intents: readonly IntentDefinition[];
   readonly dialogs: readonly DialogDefinition[];
   readonly settings?: BotSettings;
+  /** Environment variables scripts read with `botContext.getEnvVariable(name)` (the runtime's `environment` option overrides them). */
+  readonly environment?: Readonly<Record<string, string>>;
   /** The bot's agent connector (spec 1.3, 3.4): greetings, message joining, escalation timing and retries. */
   readonly connector?: AgentConnectorSettings;
+  /** Bot-level scripts (Conversation Builder's Global Functions). */
+  readonly globalFunctions?: GlobalFunctions;
   /** Where the definition came from (a file path), for error messages. */
   readonly source?: string;
+}
+
+export interface GlobalFunctions {
+  /** Runs when the conversation begins for this bot: before its first user message, or when a transfer brings the conversation. */
+  readonly initConversation?: BotScript;
 }
 
 export interface BotGroupDefinition {

@@ -40,6 +40,12 @@ export interface ConversationState {
   consecutiveFallbacks?: number;
   /** Recent transcript, bounded. */
   transcript: TranscriptEntry[];
+  /** The skill the conversation is on: set by the transfer that brought it (absent: the first bot's first skill). */
+  skill?: string;
+  /** The transfer that brought the conversation to its owner, for `getLPEngagementAttribute` and `getTransferTranscript`. */
+  transferredFrom?: TransferArrival;
+  /** Set by `setAllowMaxTextResponse(true)`: the owner's text is not split at 320 characters. */
+  allowMaxTextResponse?: boolean;
   /** Number of user turns handled. */
   turns: number;
   /**
@@ -59,6 +65,15 @@ export interface ConversationState {
    */
   outbox?: { readonly first: number; readonly events: readonly ConversationEvent[] };
   readonly metadata?: Record<string, JsonValue>;
+}
+
+/** Where a transfer came from, as the receiver keeps it. */
+export interface TransferArrival {
+  readonly botId: string;
+  /** The skill the conversation was on before the transfer (`previousSkillId`). */
+  readonly skill?: string;
+  /** The transcript the transfer carried (`TransferRequest.transcript`). */
+  readonly transcript: readonly TranscriptEntry[];
 }
 
 /** A transfer submitted to a transport that settles it later (`TransferOutcome` kind `submitted`). */

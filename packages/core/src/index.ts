@@ -22,6 +22,7 @@ export {
   type DialogDefinition,
   type BotSettings,
   type BotDefinition,
+  type GlobalFunctions,
   type BotGroupDefinition,
 } from './bot-definition.js';
 export type { BotContext } from './bot-context.js';
@@ -63,7 +64,7 @@ export {
   type TransferReceiver,
   type TranscriptEntry,
 } from './transfer.js';
-export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer } from './conversation-state.js';
+export { ConversationStateStore, stateConflict, type ConversationState, type DialogFrame, type PendingTransfer, type TransferArrival } from './conversation-state.js';
 export { describeDialogTrigger, type ConversationEvent, type ConversationEventType, type DialogTrigger } from './events.js';
 export { Logger, silentLogger } from './logger.js';
 export { systemClock, ManualClock, type Clock, type ClockTimer } from './clock.js';

@@ -157,13 +157,14 @@ function readInteraction(raw: unknown, source: SourceFile, path: readonly PathSe
       return { interaction, form: shape.form };
     }
     case 'agentTransfer': {
-      const fields = (shape.form === 'short' ? data['transfer'] : data) as { skill: string; message?: string; tangoContext?: boolean; responseDataVariable?: string };
+      const fields = (shape.form === 'short' ? data['transfer'] : data) as { skill: string; message?: string; tangoContext?: boolean; agentId?: string; responseDataVariable?: string };
       const interaction: AgentTransferInteraction = {
         ...base,
         type: 'agentTransfer',
         skill: fields.skill,
         message: fields.message ?? '',
         tangoContext: fields.tangoContext ?? false,
+        ...(fields.agentId === undefined ? {} : { agentId: fields.agentId }),
         ...(typeof data['onFailure'] === 'string' ? { onFailure: data['onFailure'] } : {}),
         ...(typeof data['interactionDelay'] === 'number' ? { interactionDelay: data['interactionDelay'] } : {}),
         ...(fields.responseDataVariable === undefined ? {} : { responseDataVariable: fields.responseDataVariable }),
@@ -216,6 +217,11 @@ export function readBotFile(data: unknown, source: SourceFile, problems: Definit
       });
     });
   }
+  if (isRecord(data['environment']) && Object.hasOwn(data['environment'], '__proto__')) {
+    problems.push(source.problem(['environment', '__proto__'], "'__proto__' cannot be an environment variable name"));
+  }
+  const rawInit = isRecord(data['globalFunctions']) ? data['globalFunctions']['initConversation'] : undefined;
+  const initConversation = typeof rawInit === 'string' ? compileScript(rawInit, source, ['globalFunctions', 'initConversation'], problems) : undefined;
   if (problems.length > before || result.data === undefined) return undefined;
   const file = result.data;
 
@@ -247,6 +253,8 @@ export function readBotFile(data: unknown, source: SourceFile, problems: Definit
     intents,
     dialogs: dialogDefinitions,
     ...(file.settings ? { settings: buildSettings(file.settings) } : {}),
+    ...(file.environment ? { environment: Object.fromEntries(Object.entries(file.environment)) } : {}),
+    ...(initConversation ? { globalFunctions: { initConversation } } : {}),
     ...(file.connector ? { connector: definedOnly(file.connector) as AgentConnectorSettings } : {}),
     source: source.file,
   };

@@ -37,7 +37,7 @@ function filePath(bot: BotDefinition, path: readonly PathSegment[]): PathSegment
   const prefix = path.slice(0, 4);
   if (form === 'string' && field === 'text') return prefix;
   if (form === 'short' && interaction?.type === 'question' && field === 'text') return [...prefix, 'question', ...rest];
-  if (form === 'short' && interaction?.type === 'agentTransfer' && (field === 'skill' || field === 'message' || field === 'tangoContext')) {
+  if (form === 'short' && interaction?.type === 'agentTransfer' && (field === 'skill' || field === 'message' || field === 'tangoContext' || field === 'agentId')) {
     return [...prefix, 'transfer', field, ...rest];
   }
   return [...path];

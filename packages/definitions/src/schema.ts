@@ -19,6 +19,9 @@ const nonEmpty = z.string().trim().min(1);
 const skillId = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), nonEmpty);
 const script = z.string();
 
+/** Environment variable values are strings; numbers and booleans are read as their text (`SKILL: 12345` is `'12345'`). */
+const envValue = z.preprocess((value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value), text);
+
 const starterPatternSchema = z.union([nonEmpty, strictObject({ syntax: nonEmpty, pattern: nonEmpty })]);
 
 export const botFileSchema = strictObject({
@@ -48,6 +51,9 @@ export const botFileSchema = strictObject({
     retryMessageInterval: z.int().min(0).optional(),
     userRetryOnStuckConversation: nonEmpty.optional(),
   }).optional(),
+  // `__proto__` is refused by readBotFile (a record would drop it silently).
+  environment: z.record(nonEmpty, envValue).optional(),
+  globalFunctions: strictObject({ initConversation: script.optional() }).optional(),
   intents: z
     .array(
       strictObject({
@@ -92,6 +98,7 @@ const transferFields = {
   skill: skillId,
   message: text.optional(),
   tangoContext: z.boolean().optional(),
+  agentId: skillId.optional(),
   responseDataVariable: nonEmpty.optional(),
 };
 const transferOutcomes = { onFailure: nonEmpty.optional(), interactionDelay: z.int().min(0).optional() };

@@ -9,7 +9,9 @@ import {
   type JsonValue,
   type Logger,
   type SessionScope,
+  type TranscriptEntry,
 } from '@bottango/core';
+import { saveForeverVariable } from './scripting-support.js';
 
 /** What a script can reach besides the conversation state. */
 export interface BotContextHost {
@@ -17,6 +19,10 @@ export interface BotContextHost {
   readonly logger: Logger;
   /** Name of an intent of the bot that owns the conversation. */
   intentName(intentId: string): string | undefined;
+  /** The owner bot's environment variable (the runtime's option, else the bot file's), or undefined. */
+  environment(name: string): string | undefined;
+  /** The owner bot's first skill: the conversation's skill when no transfer brought it. */
+  readonly firstSkill: string | undefined;
 }
 
 /** Per-turn facts the scripting API reads and writes. */
@@ -33,6 +39,8 @@ export interface ScriptTurn {
 export class BotContextImpl implements BotContext {
   readonly #turn: ScriptTurn;
   readonly #host: BotContextHost;
+  /** `persistForever` writes started by the script; `settle()` waits for them. */
+  readonly #writes: Promise<void>[] = [];
 
   constructor(turn: ScriptTurn, host: BotContextHost) {
     this.#turn = turn;
@@ -45,11 +53,23 @@ export class BotContextImpl implements BotContext {
       throw new BottangoError(BottangoErrorCode.ScriptFailed, `setBotTangoContextVariable: unknown key "${key}"; use "intentId" or "userMessage"`);
     }
     this.#turn.state.pendingTangoContext = { ...this.#turn.state.pendingTangoContext, [field]: String(value) };
+    // Setters overwrite (spec 1.5): an intent set now replaces one set earlier by domain and intent name.
+    if (field === 'intentId') delete this.#turn.state.pendingIntentByDomain;
   }
 
   setBotTransferIntentId(intentId: string): void {
     this.setBotTangoContextVariable('intentId', intentId);
     delete this.#turn.state.pendingIntentByDomain;
+  }
+
+  setBotTransferDomainName(domainName: string): void {
+    const pending = this.#turn.state.pendingIntentByDomain;
+    this.#turn.state.pendingIntentByDomain = { intentName: pending?.intentName ?? '', domainName: String(domainName) };
+  }
+
+  setBotTransferIntentName(intentName: string): void {
+    const pending = this.#turn.state.pendingIntentByDomain;
+    this.#turn.state.pendingIntentByDomain = { intentName: String(intentName), domainName: pending?.domainName ?? '' };
   }
 
   setBotTransferUserMessage(message: string): void {
@@ -58,6 +78,9 @@ export class BotContextImpl implements BotContext {
 
   setBotTransferIntentbyDomain(intentName: string, domainName: string): void {
     this.#turn.state.pendingIntentByDomain = { intentName: String(intentName), domainName: String(domainName) };
+    // …and an intent set by domain replaces an intent ID set earlier.
+    const userMessage = this.#turn.state.pendingTangoContext.userMessage;
+    this.#turn.state.pendingTangoContext = userMessage === undefined ? {} : { userMessage };
   }
 
   getCurrentUserMessage(): string {
@@ -79,10 +102,19 @@ export class BotContextImpl implements BotContext {
     return this.#turn.state.disambiguatedIntentId;
   }
 
-  setBotVariable(name: string, value: unknown, persistForSession = true, _persistForever = false): void {
+  setBotVariable(name: string, value: unknown, persistForSession = true, persistForever = false): void {
     const text = value === undefined || value === null ? '' : String(value);
-    if (persistForSession) this.#turn.state.variables[name] = text;
+    if (persistForSession || persistForever) this.#turn.state.variables[name] = text;
     else this.#turn.requestVariables.set(name, text);
+    if (persistForever) {
+      const { userId, ownerBotId } = this.#turn.state;
+      this.#writes.push(saveForeverVariable(this.#host.store, userId, ownerBotId, String(name), text).catch((error: unknown) => this.#warn('setBotVariable (persistForever)', error)));
+    }
+  }
+
+  /** Waits for the `persistForever` writes the script started (the runtime calls it after the script). */
+  async settle(): Promise<void> {
+    await Promise.all(this.#writes.splice(0));
   }
 
   getBotVariable(name: string): string | undefined {
@@ -99,6 +131,43 @@ export class BotContextImpl implements BotContext {
 
   getBotId(): string {
     return this.#turn.state.ownerBotId;
+  }
+
+  getLPEngagementAttribute(name: string): string | undefined {
+    const state = this.#turn.state;
+    switch (name) {
+      case 'currentSkillId':
+        return state.skill ?? this.#host.firstSkill;
+      case 'previousSkillId':
+        return state.transferredFrom?.skill;
+      case 'previousBotId':
+        return state.transferredFrom?.botId;
+      case 'currentBotId':
+        return state.ownerBotId;
+      default:
+        return undefined;
+    }
+  }
+
+  getPreviousSkill(): string | undefined {
+    return this.getLPEngagementAttribute('previousSkillId');
+  }
+
+  getPreviousBotId(): string | undefined {
+    return this.getLPEngagementAttribute('previousBotId');
+  }
+
+  getTransferTranscript(): readonly TranscriptEntry[] {
+    return Object.freeze((this.#turn.state.transferredFrom?.transcript ?? []).map((entry) => Object.freeze({ ...entry })));
+  }
+
+  getEnvVariable(name: string): string | null {
+    return this.#host.environment(String(name)) ?? null;
+  }
+
+  setAllowMaxTextResponse(allow: boolean): void {
+    if (allow === true || String(allow).toLowerCase() === 'true') this.#turn.state.allowMaxTextResponse = true;
+    else delete this.#turn.state.allowMaxTextResponse;
   }
 
   setTriggerNextMessage(interactionName: string): void {

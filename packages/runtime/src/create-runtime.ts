@@ -71,6 +71,8 @@ export interface RuntimeOptions {
   readonly transferTimeoutMs?: number;
   /** Transcript entries kept per conversation. Default 50. */
   readonly transcriptLimit?: number;
+  /** Environment variables every bot's scripts read with `botContext.getEnvVariable(name)`; they override the bot files' `environment:` values. */
+  readonly environment?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
   /** Time for every timer and timestamp of the runtime and the in-process transport. Default `systemClock`; tests pass a fake one. */
   readonly clock?: Clock;
@@ -229,6 +231,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
     clock,
     maxEscalationRetries: options.maxEscalationRetries ?? 3,
     transcriptLimit: options.transcriptLimit ?? 50,
+    ...(options.environment !== undefined ? { environment: options.environment } : {}),
     plugins: [...loaded, ...(statePluginLoaded ? [statePluginLoaded] : []), ...bundled].map(({ module: _module, ...info }) => ({ ...info, bundled: bundled.some((b) => b.package === info.package) })),
     ...(localBots ? { localBots } : {}),
     onClose: async () => {

@@ -34,6 +34,7 @@ import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckRe
 import type { ConversationStep, MessageStepResult } from './conversation-step.js';
 import { SerialQueue } from './serial-queue.js';
 import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
+import { environmentValue, loadForeverVariables, preferredAgent, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;
 
@@ -61,6 +62,8 @@ export interface RuntimeParts {
   readonly clock: Clock;
   readonly maxEscalationRetries: number;
   readonly transcriptLimit: number;
+  /** Environment variables for every bot's `getEnvVariable`, over each bot file's `environment:`. */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Bots this process runs; the others run elsewhere and are reached through the transport. Undefined: all. */
   readonly localBots?: ReadonlySet<string>;
   readonly plugins: readonly RuntimePluginInfo[];
@@ -329,6 +332,7 @@ export class BottangoRuntime implements TransferReceiver {
       escalationFailures: 0,
       transcript: previous.transcript,
       turns: previous.turns,
+      ...transferArrival(request, previous, this.#parts.bots.get(request.fromBotId)?.definition.skills[0]),
       ...(previous.metadata !== undefined ? { metadata: previous.metadata } : {}),
       ...(previous.version !== undefined ? { version: previous.version } : {}),
       ...(previous.appliedSeq !== undefined ? { appliedSeq: previous.appliedSeq } : {}),
@@ -347,6 +351,7 @@ export class BottangoRuntime implements TransferReceiver {
       ...(request.tangoContext ? { context: request.tangoContext } : {}),
       automatic: request.automatic === true,
     });
+    await this.#beginConversation(turn, bot);
     await this.#startAfterTransfer(turn, bot, request.tangoContext);
     await this.#drainInjected(turn);
     // A sender that stopped waiting (timeout) keeps the conversation: drop what this receiver did.
@@ -405,6 +410,7 @@ export class BottangoRuntime implements TransferReceiver {
     this.#collectors.set(state.id, events);
     try {
       const turn = newTurn(state, text, [state.ownerBotId], { events, outbox });
+      if (state.turns === 0) await this.#beginConversation(turn, this.bot(state.ownerBotId));
       await this.#handleMessage(turn, text, false);
       await this.#drainInjected(turn);
       if (!turn.transferred) await this.#commit(turn);
@@ -573,6 +579,11 @@ export class BottangoRuntime implements TransferReceiver {
         state.dialogStack.pop();
         this.#out(turn, { type: 'dialog-ended', conversationId: state.id, botId: bot.id, dialog: dialog.name });
         const under = top(state);
+        // skipPreviousDialog (spec 2.4): no return to the dialogs underneath.
+        if (under && skipsPreviousDialog(turn)) {
+          state.dialogStack = [];
+          continue;
+        }
         if (under?.awaitingAnswer) {
           // Context switching: back in the dialog underneath, repeat the question it was waiting on.
           const question = this.#dialog(bot, under).definition.interactions[under.position];
@@ -590,12 +601,12 @@ export class BottangoRuntime implements TransferReceiver {
       await this.#runScript(turn, bot, interaction.preProcess, 'preProcess');
       switch (interaction.type) {
         case 'text':
-          this.#say(turn, bot, dialog.name, this.#template(turn, interaction.text));
+          this.#sayText(turn, bot, dialog.name, this.#template(turn, interaction.text));
           await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
           this.#advance(turn, bot, interaction.next);
           break;
         case 'question':
-          this.#say(turn, bot, dialog.name, this.#template(turn, interaction.text));
+          this.#sayText(turn, bot, dialog.name, this.#template(turn, interaction.text));
           await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
           replaceTop(state, { ...frame, awaitingAnswer: true });
           return;
@@ -667,7 +678,8 @@ export class BottangoRuntime implements TransferReceiver {
     await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
-    const outcome = await this.#deliver(turn, bot, skill, undefined, context, false);
+    const agent = interaction.agentId === undefined ? undefined : this.#template(turn, interaction.agentId).trim();
+    const outcome = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
     if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, skill, outcome);
   }
 
@@ -793,9 +805,12 @@ export class BottangoRuntime implements TransferReceiver {
       store: this.#parts.store,
       logger: this.#parts.logger,
       intentName: (id) => bot.intents.get(id)?.name,
+      environment: (name) => environmentValue(name, this.#parts.environment, bot.definition.environment),
+      firstSkill: bot.definition.skills[0],
     });
     try {
       await script(context);
+      await context.settle();
     } catch (error) {
       const message = `${phase} script failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#parts.logger.warn(message, { botId: bot.id, conversationId: turn.state.id });
@@ -807,6 +822,20 @@ export class BottangoRuntime implements TransferReceiver {
   #template(turn: Turn, text: string): string {
     if (!text.includes('{$')) return text;
     return text.replace(/\{\$botContext\.([A-Za-z0-9_.-]+)\}/g, (_, name: string) => turn.requestVariables.get(name) ?? turn.state.variables[name] ?? '');
+  }
+
+  /**
+   * When the conversation begins for `bot` (its first user message, or a transfer brought it): its `persistForever`
+   * variables for this user come back, then its Global Functions' `initConversation` runs.
+   */
+  async #beginConversation(turn: Turn, bot: CompiledBot): Promise<void> {
+    Object.assign(turn.state.variables, await loadForeverVariables(this.#parts.store, this.#parts.logger, turn.state.userId, bot.id));
+    await this.#runScript(turn, bot, bot.definition.globalFunctions?.initConversation, 'initConversation');
+  }
+
+  /** A text or question interaction's text: split at 320 characters unless `setAllowMaxTextResponse(true)` (spec 3.5). */
+  #sayText(turn: Turn, bot: CompiledBot, dialog: string, text: string): void {
+    for (const part of turn.state.allowMaxTextResponse ? [text] : splitBotText(text)) this.#say(turn, bot, dialog, part);
   }
 
   #say(turn: Turn, bot: CompiledBot, dialog: string, text: string): void {
