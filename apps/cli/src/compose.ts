@@ -119,9 +119,8 @@ function checkDefaultPattern(syntax: string, pattern: string): string | undefine
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // The loader already names the pattern; keep only what is wrong with it.
-    const prefix = `pattern ${JSON.stringify(pattern)}: `;
-    return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    // The loader already names the pattern; keep only what is wrong with it (a long pattern is quoted by its start).
+    return message.replace(/^pattern "(?:[^"\\]|\\.)*": /, '');
   }
 }
 

@@ -128,7 +128,9 @@ function checkDialogs(bot: BotDefinition, options: ValidateOptions, errors: Defi
         return;
       }
       const problem = options.validatePattern?.(syntax, source);
-      if (problem !== undefined) errors.push(botProblem(bot, path, `invalid ${syntax === 'pattern' ? '' : `${syntax} `}pattern ${JSON.stringify(source)}: ${problem}`));
+      // A long pattern is quoted by its start only (patterns may be up to 1,000 characters or more, depending on the syntax).
+      const quoted = JSON.stringify(source.length > 60 ? `${source.slice(0, 40)}…` : source);
+      if (problem !== undefined) errors.push(botProblem(bot, path, `invalid ${syntax === 'pattern' ? '' : `${syntax} `}pattern ${quoted}: ${problem}`));
     });
     if (dialog.interactions.length === 0) {
       errors.push(botProblem(bot, at('interactions'), `dialog '${dialog.name}' has no interactions`));

@@ -1,7 +1,7 @@
 import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { describe, expect, it } from 'vitest';
-import { compileStarterPattern } from './compile-pattern.js';
-import { parsePattern, type PatternSequence } from './parse-pattern.js';
+import { compileStarterPattern, MAX_MATCH_INPUT_LENGTH } from './compile-pattern.js';
+import { MAX_PATTERN_LENGTH, parsePattern, type PatternSequence } from './parse-pattern.js';
 import { LazyDfa, MAX_DFA_STATES } from './lazy-dfa.js';
 import { runProgram, type ProgramStats } from './pattern-program.js';
 
@@ -37,6 +37,17 @@ describe('compileStarterPattern errors', () => {
 
   it('rejects a non-string pattern with INVALID_PATTERN', () => {
     expect(thrownBy(() => compileStarterPattern(42 as unknown as string)).message).toContain('number');
+  });
+
+  it('refuses a pattern over 1,000 characters, quoting its first 40', () => {
+    expect(MAX_PATTERN_LENGTH).toBe(1000);
+    expect(compileStarterPattern(`*${'a*'.repeat(499)}b`).matches(`${'a'.repeat(499)}b`)).toBe(true); // exactly 1,000 characters
+    const long = `${'*a'.repeat(5120)}*(c|d)`;
+    const error = thrownBy(() => compileStarterPattern(long));
+    expect(error.code).toBe(BottangoErrorCode.InvalidPattern);
+    expect(error.message).toBe(`pattern "${long.slice(0, 40)}…": the pattern is 10,246 characters; the maximum is 1,000 (split it into several patterns, or use an intent)`);
+    expect(error.details).toEqual({ pattern: long.slice(0, 40), length: 10_246, maxLength: 1000 });
+    expect(thrownBy(() => compileStarterPattern(`${'a'.repeat(1001)}`)).code).toBe(BottangoErrorCode.InvalidPattern);
   });
 
   it('limits group nesting but accepts 64 levels', () => {
@@ -196,7 +207,7 @@ describe('adversarial inputs run in linear time', () => {
     // "the 12th character from the end is an a": 2^12 DFA states, more than the cache allows.
     const compiled = compileStarterPattern(`*a${'(a|b)'.repeat(12)}`);
     const next = random(7);
-    const text = Array.from({ length: 20_000 }, () => (next() < 0.5 ? 'a' : 'b')).join('');
+    const text = Array.from({ length: MAX_MATCH_INPUT_LENGTH - 13 }, () => (next() < 0.5 ? 'a' : 'b')).join('');
     for (const candidate of [`${text}a${'b'.repeat(12)}`, `${text}b${'a'.repeat(12)}`]) {
       const dfa = new LazyDfa(compiled.program);
       const stats: ProgramStats = { steps: 0 };
@@ -206,6 +217,28 @@ describe('adversarial inputs run in linear time', () => {
     }
     expect(compiled.matches(`${text}a${'b'.repeat(12)}`)).toBe(true);
     expect(compiled.matches(`${text}b${'a'.repeat(12)}`)).toBe(false);
+  });
+
+  it('examines at most 10,000 characters of input: a longer input matches no pattern, not even *', () => {
+    expect(MAX_MATCH_INPUT_LENGTH).toBe(10_000);
+    for (const source of ['*', 'a*', '*a*', '(a|b)*', `a${'*'}`]) {
+      expect(compileStarterPattern(source).matches('a'.repeat(MAX_MATCH_INPUT_LENGTH))).toBe(true);
+      expect(compileStarterPattern(source).matches('a'.repeat(MAX_MATCH_INPUT_LENGTH + 1))).toBe(false);
+    }
+    expect(compileStarterPattern('a').matches(`a${' '.repeat(MAX_MATCH_INPUT_LENGTH)}`)).toBe(true); // counted after normalisation
+  });
+
+  it('bounds the worst case at the limits: a 1,000-character pattern that defeats the DFA against 10,000 characters', () => {
+    // `*a*a…*a*(c|d)` has a different live NFA state set after every "a" up to its length, so the DFA cache overflows
+    // and the NFA runs over the whole input. Before the limits, 10 KB of it against 100,000 "a" took 14 s here.
+    const compiled = compileStarterPattern(`${'*a'.repeat(497)}*(c|d)`);
+    const stats: ProgramStats = { steps: 0 };
+    expect(runProgram(compiled.program, 'a'.repeat(MAX_MATCH_INPUT_LENGTH), stats)).toBe(false);
+    expect(stats.steps).toBeLessThanOrEqual((MAX_MATCH_INPUT_LENGTH + 1) * compiled.program.size * 2);
+    const started = performance.now();
+    expect(compiled.matches('a'.repeat(MAX_MATCH_INPUT_LENGTH))).toBe(false);
+    expect(compiled.matches('a'.repeat(100_000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5_000); // safety net only; 0.14–0.31 s measured
   });
 
   it('long inputs that match stop as soon as a trailing * is reached', () => {

@@ -13,6 +13,16 @@ export type PatternSequence = readonly PatternNode[];
 /** Deeper nesting than this is rejected (keeps compilation's recursion bounded). */
 const MAX_GROUP_DEPTH = 64;
 
+/**
+ * Longest pattern accepted, in UTF-16 code units. Matching costs up to (input length + 1) × (NFA states, about two per
+ * pattern character) steps, so the pattern length bounds the work per character of input; real patterns are tens of
+ * characters, and a list of 50 alternatives of 15 characters still fits.
+ */
+export const MAX_PATTERN_LENGTH = 1000;
+
+/** How much of a refused long pattern its error quotes. */
+const QUOTED_PREFIX = 40;
+
 const SPACE: PatternNode = { kind: 'space' };
 const STAR: PatternNode = { kind: 'star' };
 
@@ -31,6 +41,14 @@ function invalid(pattern: string, problem: string, position?: number, hint?: str
 export function parsePattern(pattern: string): PatternSequence {
   if (typeof pattern !== 'string') {
     throw new BottangoError(BottangoErrorCode.InvalidPattern, `pattern must be a string, got ${pattern === null ? 'null' : typeof pattern}`);
+  }
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    const prefix = pattern.slice(0, QUOTED_PREFIX);
+    throw new BottangoError(
+      BottangoErrorCode.InvalidPattern,
+      `pattern ${JSON.stringify(`${prefix}…`)}: the pattern is ${pattern.length.toLocaleString('en-US')} characters; the maximum is ${MAX_PATTERN_LENGTH.toLocaleString('en-US')} (split it into several patterns, or use an intent)`,
+      { details: { pattern: prefix, length: pattern.length, maxLength: MAX_PATTERN_LENGTH } },
+    );
   }
   if (pattern.trim() === '') throw invalid(pattern, 'pattern is empty');
   let position = 0;

@@ -30,6 +30,16 @@ describe('bottango check with bad bot files', () => {
     expect(result.code).toBe(2);
   });
 
+  it('reports a pattern over 1,000 characters with the file, line and path, exit 2', async () => {
+    const long = `*${'(a|b)'.repeat(300)}*`;
+    await writeFile(join(dir, 'long.yaml'), `id: long\ndialogs:\n  - name: Long\n    starter:\n      patterns:\n        - hi\n        - "${long}"\n    interactions: [Hello]\n`);
+    const result = await runCli(['check', '--bots', dir], dir);
+    expect(result.err).toContain(
+      `${join(dir, 'long.yaml')}:7:11 dialogs[0].starter.patterns[1]: invalid pattern "${long.slice(0, 40)}…": the pattern is 1,502 characters; the maximum is 1,000 (split it into several patterns, or use an intent)\n`,
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('reports a file over the size limit and invalid UTF-8, exit 2', async () => {
     await writeFile(join(dir, 'big.yaml'), `id: big\n# ${'x'.repeat(2 * 1024 * 1024)}\n`);
     await writeFile(join(dir, 'latin1.yaml'), Buffer.concat([Buffer.from('id: latin1\nname: Caf'), Buffer.from([0xe9, 0x0a])]));
