@@ -11,6 +11,11 @@ export interface IntentDefinition {
   readonly name: string;
   readonly domain?: string;
   readonly trainingPhrases: readonly string[];
+  /**
+   * A meta intent (spec 5.4): IDs of the intents of the same bot it wraps. A match of a child is a match of the meta
+   * intent too, so a dialog starter on the meta intent catches every child that has no dialog starter of its own.
+   */
+  readonly children?: readonly string[];
 }
 
 /** A dialog-starter pattern: a string in the default pattern syntax, or a pattern in a named syntax (e.g. `compromise`). */
@@ -57,6 +62,27 @@ export interface QuestionInteraction extends InteractionBase {
   readonly processUserResponse?: BotScript;
   /** When false, an answer that matches another dialog's starter is still taken as the answer. Default true. */
   readonly contextSwitching?: boolean;
+  /**
+   * Response conditions (spec 5.7), tried in order before context switching: the first that matches takes the answer
+   * and goes to its `next` (else the question's). A question with conditions that none matches, and that starts no
+   * other dialog, is a failed answer: the fallback is sent and the question keeps waiting; after
+   * `autoEscalationAfter` failed answers in a row, the next one starts the auto-escalation dialog. A question without
+   * conditions takes any answer.
+   */
+  readonly conditions?: readonly ResponseCondition[];
+}
+
+/**
+ * One response condition of a question. `exact`: the whole answer, trimmed, ignoring case. `pattern`: the default
+ * dialog-starter pattern syntax. `regex`: a JavaScript regular expression searched in the answer, ignoring case.
+ * `intent`: the bot's classifier scores the answer for this intent (or, for a meta intent, one of its children) at
+ * GOOD or better.
+ */
+export interface ResponseCondition {
+  readonly match: 'exact' | 'pattern' | 'regex' | 'intent';
+  readonly value: string;
+  /** Interaction to go to (or `end`) when this condition takes the answer. Default: the question's `next`. */
+  readonly next?: string;
 }
 
 /** An escalation to a skill (the agent transfer interaction of the spec). */
@@ -106,6 +132,11 @@ export interface BotSettings {
   readonly autoEscalationAfter?: number;
   /** Disambiguation: how many intents to offer (2 or 3). Default 3. */
   readonly disambiguationOptions?: number;
+  /**
+   * The spec's `system_useIntentsOnlyWithDialogStartersInDisambiguation`: disambiguation offers only intents that have
+   * a dialog starter, and when a single one is left at FAIR PLUS its dialog starts straight away. Default false.
+   */
+  readonly useIntentsOnlyWithDialogStartersInDisambiguation?: boolean;
 }
 
 export interface BotDefinition {

@@ -12,6 +12,12 @@ export interface DialogFrame {
   readonly awaitingAnswer: boolean;
   /** Intent that started the dialog (for getDialogStarterIntent). */
   readonly starterIntentId?: string;
+  /**
+   * The Tango Context this dialog's scripts prepared, kept here while another dialog runs on top of it (context
+   * switching); it is the conversation's pending context again when this dialog is back on top.
+   */
+  readonly pendingTangoContext?: TangoContext;
+  readonly pendingIntentByDomain?: { readonly intentName: string; readonly domainName: string };
 }
 
 /**
@@ -26,7 +32,10 @@ export interface ConversationState {
   dialogStack: DialogFrame[];
   /** Session bot variables of the owner bot; cleared on transfer (the receiver does not inherit them). */
   variables: Record<string, string>;
-  /** Tango Context being prepared by the owner bot's scripts for its next escalation. */
+  /**
+   * Tango Context being prepared by the scripts of the dialog on top for its escalation. It belongs to that dialog:
+   * put aside while another dialog runs on top of it, dropped when the dialog ends (spec 1.5, decided here).
+   */
   pendingTangoContext: TangoContext;
   /** Set by `setBotTransferIntentbyDomain`; resolved to an intent ID at transfer time. */
   pendingIntentByDomain?: { readonly intentName: string; readonly domainName: string };

@@ -17,6 +17,7 @@ export {
   type DialogStarter,
   type TextInteraction,
   type QuestionInteraction,
+  type ResponseCondition,
   type AgentTransferInteraction,
   type Interaction,
   type DialogDefinition,

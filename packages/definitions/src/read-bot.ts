@@ -11,6 +11,7 @@ import type {
   IntentDefinition,
   Interaction,
   QuestionInteraction,
+  ResponseCondition,
   StarterPattern,
   TextInteraction,
 } from '@bottango/core';
@@ -153,6 +154,7 @@ function readInteraction(raw: unknown, source: SourceFile, path: readonly PathSe
         ...(typeof data['saveAs'] === 'string' ? { saveAs: data['saveAs'] } : {}),
         ...(scripts.processUserResponse ? { processUserResponse: scripts.processUserResponse } : {}),
         ...(typeof data['contextSwitching'] === 'boolean' ? { contextSwitching: data['contextSwitching'] } : {}),
+        ...(Array.isArray(data['conditions']) ? { conditions: data['conditions'] as ResponseCondition[] } : {}),
       };
       return { interaction, form: shape.form };
     }
@@ -189,6 +191,7 @@ function buildSettings(settings: NonNullable<BotFile['settings']>): BotSettings 
     ...(settings.autoEscalationAfter === undefined ? {} : { autoEscalationAfter: settings.autoEscalationAfter }),
     ...(settings.intentMatcher === undefined ? {} : { intentMatcher: settings.intentMatcher }),
     ...(settings.disambiguationOptions === undefined ? {} : { disambiguationOptions: settings.disambiguationOptions }),
+    ...(settings.useIntentsOnlyWithDialogStartersInDisambiguation === undefined ? {} : { useIntentsOnlyWithDialogStartersInDisambiguation: settings.useIntentsOnlyWithDialogStartersInDisambiguation }),
   };
 }
 
@@ -230,6 +233,7 @@ export function readBotFile(data: unknown, source: SourceFile, problems: Definit
     name: intent.name ?? intent.id,
     ...(intent.domain === undefined ? {} : { domain: intent.domain }),
     trainingPhrases: intent.phrases ?? [],
+    ...(intent.children === undefined ? {} : { children: intent.children }),
   }));
   const dialogDefinitions: DialogDefinition[] = file.dialogs.map((dialog, dialogIndex) => {
     const list = dialog.interactions.map((_, index) => {

@@ -35,6 +35,7 @@ export const botFileSchema = strictObject({
     autoEscalationAfter: z.int().min(1).optional(),
     intentMatcher: nonEmpty.optional(),
     disambiguationOptions: z.literal([2, 3]).optional(),
+    useIntentsOnlyWithDialogStartersInDisambiguation: z.boolean().optional(),
   }).optional(),
   connector: strictObject({
     skipAgentMessage: z.boolean().optional(),
@@ -61,6 +62,7 @@ export const botFileSchema = strictObject({
         name: nonEmpty.optional(),
         domain: nonEmpty.optional(),
         phrases: z.array(nonEmpty).optional(),
+        children: z.array(nonEmpty).optional(),
       }),
     )
     .optional(),
@@ -93,6 +95,9 @@ const questionFields = {
   saveAs: nonEmpty.optional(),
   processUserResponse: script.optional(),
   contextSwitching: z.boolean().optional(),
+  conditions: z
+    .array(strictObject({ match: z.enum(['exact', 'pattern', 'regex', 'intent']), value: nonEmpty, next: nonEmpty.optional() }))
+    .optional(),
 };
 const transferFields = {
   skill: skillId,

@@ -1,4 +1,4 @@
-import { BLANK_MESSAGE, DEFAULT_PATTERN_SYNTAX, type BotDefinition, type BotGroupDefinition, type DialogDefinition } from '@bottango/core';
+import { BLANK_MESSAGE, DEFAULT_PATTERN_SYNTAX, type BotDefinition, type BotGroupDefinition, type DialogDefinition, type ResponseCondition } from '@bottango/core';
 import { didYouMean } from './did-you-mean.js';
 import { checkConnector } from './validate-connector.js';
 import type { DefinitionProblem, PathSegment } from './problems.js';
@@ -55,6 +55,7 @@ function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogI
   };
   dialog.interactions.forEach((interaction, index) => {
     checkTarget(index, 'next', interaction.next);
+    if (interaction.type === 'question') checkConditions(bot, interaction.conditions ?? [], at(index, 'conditions'), names, errors);
     if (interaction.type === 'text' || interaction.type === 'question') {
       if (typeof interaction.text !== 'string' || interaction.text.trim() === '') {
         errors.push(botProblem(bot, at(index, 'text'), `${interaction.type === 'text' ? 'text' : 'question'} is empty; write what the bot says`));
@@ -69,6 +70,26 @@ function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogI
       errors.push(botProblem(bot, at(index, 'skill'), 'transfer has no skill; name the skill to transfer to'));
     } else if (!isTemplated(interaction.skill) && bot.skills.includes(interaction.skill)) {
       errors.push(botProblem(bot, at(index, 'skill'), `transfer to skill '${interaction.skill}', which bot '${bot.id}' holds itself: the conversation would come back to it (a transfer loop)`));
+    }
+  });
+}
+
+/** A question's response conditions: known intents, regular expressions that compile, `next` targets in the dialog. */
+function checkConditions(bot: BotDefinition, conditions: readonly ResponseCondition[], at: PathSegment[], names: ReadonlyMap<string, number>, errors: DefinitionProblem[]): void {
+  const intentIds = bot.intents.map((intent) => intent.id);
+  conditions.forEach((condition, index) => {
+    if (condition.match === 'intent' && !intentIds.includes(condition.value)) {
+      errors.push(botProblem(bot, [...at, index, 'value'], `unknown intent '${condition.value}'${didYouMean(condition.value, intentIds) || (intentIds.length === 0 ? ' (the bot has no intents)' : ` (intents: ${intentIds.join(', ')})`)}`));
+    }
+    if (condition.match === 'regex') {
+      try {
+        new RegExp(condition.value, 'i');
+      } catch (error) {
+        errors.push(botProblem(bot, [...at, index, 'value'], `not a regular expression: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    }
+    if (condition.next !== undefined && condition.next !== END && !names.has(condition.next)) {
+      errors.push(botProblem(bot, [...at, index, 'next'], `next names '${condition.next}', but the dialog has no interaction with that name${didYouMean(condition.next, [...names.keys(), END])}`));
     }
   });
 }
@@ -147,6 +168,14 @@ function checkBot(bot: BotDefinition, options: ValidateOptions, errors: Definiti
     const first = intents.get(intent.id);
     if (first === undefined) intents.set(intent.id, index);
     else errors.push(botProblem(bot, ['intents', index, 'id'], `duplicate intent id '${intent.id}' (first at intents[${first}])`));
+  });
+  // Meta intents wrap intents of the same bot, one level deep.
+  bot.intents.forEach((intent, index) => {
+    (intent.children ?? []).forEach((child, childIndex) => {
+      const target = bot.intents.find((i) => i.id === child);
+      if (!target) errors.push(botProblem(bot, ['intents', index, 'children', childIndex], `unknown intent '${child}'${didYouMean(child, [...intents.keys()])}`));
+      else if (child === intent.id || (target.children?.length ?? 0) > 0) errors.push(botProblem(bot, ['intents', index, 'children', childIndex], `'${child}' is a meta intent itself; a meta intent wraps ordinary intents`));
+    });
   });
   const settings = bot.settings;
   if (settings?.maxEscalationRetries !== undefined && !(Number.isInteger(settings.maxEscalationRetries) && settings.maxEscalationRetries >= 0)) {

@@ -1,5 +1,6 @@
 import {
   CONFIDENCE_THRESHOLDS,
+  confidenceBand,
   DEFAULT_PATTERN_SYNTAX,
   DialogType,
   intentMatchOutcome,
@@ -10,6 +11,7 @@ import {
   type IntentClassification,
   type IntentClassifier,
   type IntentDefinition,
+  type ResponseCondition,
   type StarterPatternSyntax,
 } from '@bottango/core';
 import { matchesExcludeKeyword, normalizeForPatterns } from '@bottango/matcher-pattern';
@@ -22,10 +24,15 @@ export interface CompiledDialog {
   readonly excludeKeywords: readonly string[];
   /** Interaction name → index. */
   readonly interactionIndex: ReadonlyMap<string, number>;
+  /** Response conditions of the dialog's questions, by interaction index. */
+  readonly conditions: ReadonlyMap<number, readonly CompiledCondition[]>;
 }
 
-/** Two intents whose scores are closer than this are a close call: a bot with a disambiguation dialog asks. */
-export const DISAMBIGUATION_MARGIN = 0.1;
+/** A question's response condition, ready to test (`intent` conditions are tested by the bot's classifier). */
+export interface CompiledCondition {
+  readonly condition: ResponseCondition;
+  readonly test: ((answer: string) => boolean) | undefined;
+}
 
 export interface DisambiguationOption {
   readonly intentId: string;
@@ -67,6 +74,10 @@ export class CompiledBot {
     // When two dialogs use one intent, the first in the bot wins (the definitions check warns about it).
     const byIntent = new Map<string, CompiledDialog>();
     for (const d of this.#starters) if (d.intentId !== undefined && !byIntent.has(d.intentId)) byIntent.set(d.intentId, d);
+    // A dialog starter on a meta intent also starts for each child intent that has no dialog starter of its own.
+    for (const d of this.#starters) {
+      for (const child of (d.intentId === undefined ? undefined : this.intents.get(d.intentId))?.children ?? []) if (!byIntent.has(child)) byIntent.set(child, d);
+    }
     this.#byIntent = byIntent;
     this.fallback = active.find((d) => d.definition.type === DialogType.Fallback);
     this.disambiguation = active.find((d) => d.definition.type === DialogType.Disambiguation);
@@ -101,7 +112,13 @@ export class CompiledBot {
     return this.#classifier?.classify(text);
   }
 
-  /** The best intent at GOOD or better that starts an enabled dialog not excluded by the message. */
+  /**
+   * Intents (spec 5.4, 5.6): the eligible intent with the highest raw score at GOOD or better starts its dialog — however
+   * close the runner-up. Below GOOD, FAIR PLUS counts only in a bot with a disambiguation dialog: two or more intents at
+   * FAIR PLUS or better are offered to the user (the best `disambiguationOptions`); with
+   * `useIntentsOnlyWithDialogStartersInDisambiguation` only intents with a dialog starter are offered, and when that
+   * leaves one, its dialog starts straight away. Anything else is no match (the fallback).
+   */
   matchIntent(text: string, classification = this.classify(text)): StarterMatch {
     if (!classification) return { kind: 'none', bestScore: 0 };
     const normalized = normalizeForPatterns(text);
@@ -110,22 +127,48 @@ export class CompiledBot {
       return dialog !== undefined && !excluded(dialog, normalized);
     };
     const outcome = intentMatchOutcome(classification, eligible);
-    // With a disambiguation dialog, the user chooses when two or more intents reach FAIR PLUS and none is a clear
-    // winner: the best is below GOOD, or the runner-up is within DISAMBIGUATION_MARGIN of it.
-    if (this.disambiguation) {
-      const count = Math.min(3, Math.max(2, this.definition.settings?.disambiguationOptions ?? 3));
-      const options = classification.ranked
-        .filter((s) => s.score >= CONFIDENCE_THRESHOLDS.FAIR_PLUS && eligible(s.intentId))
-        .slice(0, count)
-        .map((s) => ({ intentId: s.intentId, name: this.intents.get(s.intentId)?.name ?? s.intentId, score: s.score }));
-      const [first, second] = options;
-      if (first && second && (outcome.kind !== 'match' || first.score - second.score < DISAMBIGUATION_MARGIN)) return { kind: 'disambiguate', options };
-    }
     if (outcome.kind === 'match') {
       const dialog = this.#byIntent.get(outcome.intentId) as CompiledDialog;
       return { kind: 'intent', dialog, intentId: outcome.intentId, score: outcome.score, band: outcome.band };
     }
+    if (this.disambiguation) {
+      const startersOnly = this.definition.settings?.useIntentsOnlyWithDialogStartersInDisambiguation ?? false;
+      // Offered: intents of this bot at FAIR PLUS or better; an intent with a dialog starter only if its exclude
+      // keywords let it start; without the setting, intents with no dialog starter too (choosing one: the fallback).
+      const offered = (intentId: string): boolean => (this.#byIntent.has(intentId) ? eligible(intentId) : !startersOnly && this.intents.has(intentId));
+      const candidates = classification.ranked.filter((s) => s.score >= CONFIDENCE_THRESHOLDS.FAIR_PLUS && offered(s.intentId));
+      const [first, second] = candidates;
+      if (first && second) {
+        const count = Math.min(3, Math.max(2, this.definition.settings?.disambiguationOptions ?? 3));
+        const options = candidates.slice(0, count).map((s) => ({ intentId: s.intentId, name: this.intents.get(s.intentId)?.name ?? s.intentId, score: s.score }));
+        return { kind: 'disambiguate', options };
+      }
+      if (first && startersOnly) {
+        const dialog = this.#byIntent.get(first.intentId) as CompiledDialog;
+        return { kind: 'intent', dialog, intentId: first.intentId, score: first.score, band: confidenceBand(first.score) };
+      }
+    }
     return { kind: 'none', bestScore: outcome.best?.score ?? 0 };
+  }
+
+  /**
+   * The first response condition of the question at `position` of `dialog` that takes `answer`; undefined when the
+   * question has no conditions or none matches.
+   */
+  answerCondition(dialog: CompiledDialog, position: number, answer: string): ResponseCondition | undefined {
+    const conditions = dialog.conditions.get(position);
+    if (!conditions) return undefined;
+    let classification: IntentClassification | undefined;
+    for (const { condition, test } of conditions) {
+      if (test) {
+        if (test(answer)) return condition;
+        continue;
+      }
+      classification ??= this.classify(answer);
+      const accepted = new Set([condition.value, ...(this.intents.get(condition.value)?.children ?? [])]);
+      if (classification?.ranked.some((s) => accepted.has(s.intentId) && s.score >= CONFIDENCE_THRESHOLDS.GOOD)) return condition;
+    }
+    return undefined;
   }
 
   /** The documented order: dialog-starter patterns, then intents at GOOD or better, then disambiguation. */
@@ -155,6 +198,11 @@ export function compileDialogs(definition: BotDefinition, syntaxes: ReadonlyMap<
     dialog.interactions.forEach((interaction, i) => {
       if (interaction.name !== undefined) interactionIndex.set(interaction.name, i);
     });
+    const conditions = new Map<number, CompiledCondition[]>();
+    dialog.interactions.forEach((interaction, i) => {
+      if (interaction.type !== 'question' || !interaction.conditions?.length) return;
+      conditions.set(i, interaction.conditions.map((condition) => ({ condition, test: compileCondition(condition, syntaxes) })));
+    });
     return {
       definition: dialog,
       name: dialog.name,
@@ -162,7 +210,28 @@ export function compileDialogs(definition: BotDefinition, syntaxes: ReadonlyMap<
       intentId,
       excludeKeywords: (dialog.starter?.excludeKeywords ?? []).map(normalizeForPatterns).filter((k) => k.length > 0),
       interactionIndex,
+      conditions,
     };
   });
 }
 
+
+/** A test for an `exact`, `pattern` or `regex` condition; undefined for `intent` (the bot's classifier decides). */
+function compileCondition(condition: ResponseCondition, syntaxes: ReadonlyMap<string, StarterPatternSyntax>): ((answer: string) => boolean) | undefined {
+  switch (condition.match) {
+    case 'exact': {
+      const expected = condition.value.trim().toLowerCase();
+      return (answer) => answer.trim().toLowerCase() === expected;
+    }
+    case 'pattern': {
+      const pattern = (syntaxes.get(DEFAULT_PATTERN_SYNTAX) as StarterPatternSyntax).compile(condition.value);
+      return (answer) => pattern.matches(answer);
+    }
+    case 'regex': {
+      const regex = new RegExp(condition.value, 'i');
+      return (answer) => regex.test(answer.trim());
+    }
+    case 'intent':
+      return undefined;
+  }
+}

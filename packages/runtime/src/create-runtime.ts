@@ -297,7 +297,9 @@ async function trainGroupClassifier(groupId: string, all: readonly BotDefinition
 }
 
 function usesIntents(definition: BotDefinition): boolean {
-  return definition.intents.length > 0 && definition.dialogs.some((d) => d.starter?.intent !== undefined);
+  // Dialog starters on intents, or questions with a response condition on an intent.
+  const intentCondition = (d: BotDefinition['dialogs'][number]): boolean => d.interactions.some((i) => i.type === 'question' && (i.conditions ?? []).some((c) => c.match === 'intent'));
+  return definition.intents.length > 0 && definition.dialogs.some((d) => d.starter?.intent !== undefined || intentCondition(d));
 }
 
 function matcherIdOf(definition: BotDefinition, matchers: ReadonlyMap<string, IntentMatcher>, options: RuntimeOptions): string | undefined {

@@ -237,10 +237,11 @@ describe('disambiguation', () => {
     ],
   });
 
-  it('offers the close intents plus "none of the above", and starts the one the user picks', async () => {
+  it('offers the intents at FAIR PLUS plus "none of the above", and starts the one the user picks', async () => {
     const rt = await createRuntime({ bots: [orders()], modules: [keywordMatcher] });
     const id = await rt.startConversation({ botId: 'orders' });
-    const offer = await rt.send(id, 'my order');
+    // Both score 0.5 (FAIR PLUS, below GOOD): the user chooses. Two intents at GOOD or better never ask (spec 5.4).
+    const offer = await rt.send(id, 'my order please');
     expect(only(offer, 'disambiguation')[0]?.options.map((o) => o.name)).toEqual(['Cancel an order', 'Refund an order']);
     expect(said(offer)).toEqual(['orders: Did you mean:\n1. Cancel an order\n2. Refund an order\n3. None of the above']);
     const picked = await rt.send(id, '2');
@@ -251,7 +252,7 @@ describe('disambiguation', () => {
   it('goes to the fallback on "none of the above", and starts a clear winner without asking', async () => {
     const rt = await createRuntime({ bots: [orders()], modules: [keywordMatcher] });
     const id = await rt.startConversation({ botId: 'orders' });
-    await rt.send(id, 'my order');
+    await rt.send(id, 'my order please');
     expect(said(await rt.send(id, 'none of the above'))).toEqual(['orders: Orders did not understand.']);
     expect(said(await rt.send(id, 'cancel my order'))).toEqual(['orders: Cancelling.']);
   });

@@ -32,6 +32,7 @@ import { BotContextImpl } from './bot-context-impl.js';
 import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.js';
 import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport, type GroupClassifier } from './group-routing.js';
 import type { ConversationStep, MessageStepResult } from './conversation-step.js';
+import { putAsidePendingContext, takeBackPendingContext } from './dialog-context.js';
 import { SerialQueue } from './serial-queue.js';
 import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
 import { environmentValue, loadForeverVariables, preferredAgent, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
@@ -446,17 +447,24 @@ export class BottangoRuntime implements TransferReceiver {
       const dialog = this.#dialog(bot, frame);
       const question = dialog.definition.interactions[frame.position];
       if (question?.type === 'question') {
-        if (question.contextSwitching !== false && !system) {
+        // Response conditions come first (they restrict context switching), then context switching (spec 5.7).
+        const condition = system ? undefined : bot.answerCondition(dialog, frame.position, text);
+        if (!condition && question.contextSwitching !== false && !system) {
           const match = bot.matchStarter(text);
           if ((match.kind === 'pattern' || match.kind === 'intent') && match.dialog.name !== frame.dialog) {
             await this.#startDialog(turn, bot, match.dialog, triggerOf(match), false);
             return;
           }
         }
+        if (!condition && !system && question.conditions?.length) {
+          await this.#failedAnswer(turn, bot, text);
+          return;
+        }
         replaceTop(state, { ...frame, awaitingAnswer: false });
+        state.consecutiveFallbacks = 0;
         if (question.saveAs) state.variables[question.saveAs] = text;
         await this.#runScript(turn, bot, question.processUserResponse, 'processUserResponse');
-        this.#advance(turn, bot, question.next);
+        this.#advance(turn, bot, condition?.next ?? question.next);
         await this.#run(turn);
         return;
       }
@@ -480,15 +488,25 @@ export class BottangoRuntime implements TransferReceiver {
     await this.#fallback(turn, bot, text, options.afterTransfer);
   }
 
-  async #fallback(turn: Turn, bot: CompiledBot, text: string, afterTransfer: boolean): Promise<void> {
-    this.#out(turn, { type: 'fallback', conversationId: turn.state.id, botId: bot.id, text });
-    const inARow = (turn.state.consecutiveFallbacks ?? 0) + 1;
-    turn.state.consecutiveFallbacks = inARow;
-    if (bot.autoEscalation && inARow >= (bot.definition.settings?.autoEscalationAfter ?? DEFAULT_AUTO_ESCALATION_AFTER)) {
-      turn.state.consecutiveFallbacks = 0;
-      await this.#startDialog(turn, bot, bot.autoEscalation, { by: 'fallback' }, afterTransfer);
+  /**
+   * An answer none of the question's response conditions takes (spec 3.5): the fallback, and the question keeps
+   * waiting. After `autoEscalationAfter` such answers in a row to the question (N fallbacks), the next one (N+1th)
+   * starts the auto-escalation dialog instead, on top of the question. Fallbacks outside a question never count.
+   */
+  async #failedAnswer(turn: Turn, bot: CompiledBot, text: string): Promise<void> {
+    const state = turn.state;
+    const failed = (state.consecutiveFallbacks ?? 0) + 1;
+    if (bot.autoEscalation && failed > (bot.definition.settings?.autoEscalationAfter ?? DEFAULT_AUTO_ESCALATION_AFTER)) {
+      state.consecutiveFallbacks = 0;
+      await this.#startDialog(turn, bot, bot.autoEscalation, { by: 'fallback' }, false);
       return;
     }
+    await this.#fallback(turn, bot, text, false);
+    state.consecutiveFallbacks = failed;
+  }
+
+  async #fallback(turn: Turn, bot: CompiledBot, text: string, afterTransfer: boolean): Promise<void> {
+    this.#out(turn, { type: 'fallback', conversationId: turn.state.id, botId: bot.id, text });
     if (bot.fallback) {
       await this.#startDialog(turn, bot, bot.fallback, { by: 'fallback' }, afterTransfer);
     } else {
@@ -558,9 +576,11 @@ export class BottangoRuntime implements TransferReceiver {
       dialog: dialog.name,
       position: 0,
       awaitingAnswer: false,
-      ...(dialog.intentId !== undefined && trigger.by !== 'pattern' ? { starterIntentId: dialog.intentId } : {}),
+      // The intent that matched: for a dialog on a meta intent, the child (what getDialogStarterIntent returns).
+      ...(dialog.intentId !== undefined && trigger.by !== 'pattern' ? { starterIntentId: 'intentId' in trigger ? trigger.intentId : dialog.intentId } : {}),
     };
     if (trigger.by !== 'fallback') turn.state.consecutiveFallbacks = 0;
+    putAsidePendingContext(turn.state);
     turn.state.dialogStack.push(frame);
     this.#out(turn, { type: 'dialog-started', conversationId: turn.state.id, botId: bot.id, dialog: dialog.name, trigger, ...(afterTransfer ? { afterTransfer: true as const } : {}) });
     await this.#run(turn);
@@ -577,6 +597,7 @@ export class BottangoRuntime implements TransferReceiver {
       const interactions = dialog.definition.interactions;
       if (frame.position >= interactions.length) {
         state.dialogStack.pop();
+        takeBackPendingContext(state);
         this.#out(turn, { type: 'dialog-ended', conversationId: state.id, botId: bot.id, dialog: dialog.name });
         const under = top(state);
         // skipPreviousDialog (spec 2.4): no return to the dialogs underneath.
@@ -790,9 +811,14 @@ export class BottangoRuntime implements TransferReceiver {
       return true;
     }
     const chosen = number !== undefined ? options[number - 1] : options.find((id) => (bot.intents.get(id)?.name ?? id).toLowerCase() === answer);
-    const dialog = chosen === undefined ? undefined : bot.dialogForIntent(chosen);
-    if (!chosen || !dialog) return false;
+    if (chosen === undefined) return false;
     turn.state.disambiguatedIntentId = chosen;
+    // An offered intent with no dialog starter (spec 5.6): the fallback, no context switching inside disambiguation.
+    const dialog = bot.dialogForIntent(chosen);
+    if (!dialog) {
+      await this.#fallback(turn, bot, text, false);
+      return true;
+    }
     await this.#startDialog(turn, bot, dialog, { by: 'disambiguation', intentId: chosen }, false);
     return true;
   }
@@ -896,7 +922,7 @@ export interface GroupRoute extends GroupCandidate {
   readonly bot: CompiledBot;
 }
 
-/** Fallbacks in a row before the auto-escalation dialog starts (spec: "recommended 3"). */
+/** Fallbacks in a row within a question before the next failed answer starts the auto-escalation dialog (spec: "recommended 3"). */
 const DEFAULT_AUTO_ESCALATION_AFTER = 3;
 
 function triggerOf(match: Extract<StarterMatch, { kind: 'pattern' | 'intent' }>): DialogTrigger {
