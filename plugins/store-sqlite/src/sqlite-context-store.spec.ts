@@ -50,6 +50,24 @@ describe('SqliteContextStore', () => {
     expect(() => new SqliteContextStore({ path })).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
   });
 
+  it('leaves out of getAll a __proto__ property written before the name was refused, keeping the plain prototype', async () => {
+    const path = join(dir, 'legacy-proto.sqlite');
+    const store = new SqliteContextStore({ path });
+    await store.registerNamespace('shop');
+    await store.set('shop', { kind: 'user', userId: 'u1' }, 'a', 1);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path);
+    // What an earlier version stored for set('shop', user u1, '__proto__', { admin: true }).
+    db.prepare('INSERT INTO bottango_context (namespace, scope, property, value, version, expires_at) SELECT namespace, scope, ?, ?, 1, 0 FROM bottango_context WHERE property = ?').run('__proto__', '{"admin":true}', 'a');
+    db.close();
+    const all = await store.getAll('shop', { kind: 'user', userId: 'u1' });
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect('admin' in all).toBe(false);
+    expect(all).toEqual({ a: 1 });
+    expect(await store.deleteAll('shop', { kind: 'user', userId: 'u1' })).toBe(2);
+    await store.close();
+  });
+
   it('uses WAL journaling so readers do not block the writer', async () => {
     const path = join(dir, 'wal.sqlite');
     const store = new SqliteContextStore({ path });
