@@ -1,7 +1,7 @@
 import { ManualClock, type ClockTimer } from '@bottango/core';
 
 /** Where a scenario's time starts (a fixed date, so runs are alike). */
-export const SCENARIO_EPOCH = Date.UTC(2026, 0, 1);
+const SCENARIO_EPOCH = Date.UTC(2026, 0, 1);
 
 /**
  * The fake clock of a scenario run: time stands still during a turn and moves only on `wait`. `pass` runs the timers

@@ -2,7 +2,7 @@ import type { ConversationEvent } from '@bottango/core';
 import { EVENT_KINDS, type EventKind, type EventPattern, type Expectation, type Forbidden } from './schema.js';
 
 /** The one event kind an expectation names, and what the event must look like. */
-export function kindOf(expectation: EventPattern | Expectation | Forbidden): { readonly kind: EventKind; readonly fields: Readonly<Record<string, unknown>> } {
+function kindOf(expectation: EventPattern | Expectation | Forbidden): { readonly kind: EventKind; readonly fields: Readonly<Record<string, unknown>> } {
   for (const kind of Object.keys(EVENT_KINDS) as EventKind[]) {
     if (kind in expectation) return { kind, fields: ((expectation as Record<string, unknown>)[kind] ?? {}) as Record<string, unknown> };
   }
@@ -62,7 +62,7 @@ export function matches(expectation: EventPattern | Expectation | Forbidden, eve
 }
 
 /** `transfer {"to":"billing"}`: an expectation as the report shows it. */
-export function describe(expectation: EventPattern | Expectation | Forbidden): string {
+function describe(expectation: EventPattern | Expectation | Forbidden): string {
   const { kind, fields } = kindOf(expectation);
   const extra: string[] = [];
   if ('count' in expectation && expectation.count !== undefined) extra.push(`count ${expectation.count}`);

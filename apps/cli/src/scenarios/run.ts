@@ -17,7 +17,7 @@ export interface ScenarioResult {
 export type ComposeScenarioRuntime = (botsDir: string, clock: ScenarioClock) => Promise<BottangoRuntime>;
 
 /** The conversation a step names when it names none. */
-export const MAIN_CONVERSATION = 'main';
+const MAIN_CONVERSATION = 'main';
 
 /**
  * Runs the scenarios of a file, in order, calling `report` after each. `isolation: scenario` (default): each scenario
@@ -77,7 +77,7 @@ interface ReportedProblem {
 }
 
 /** The load error against `loadError`: code, a part of the message, and each listed problem matched by a different one. */
-export function checkLoadError(expected: LoadErrorExpectation, error: unknown, botsDir: string): string[] {
+function checkLoadError(expected: LoadErrorExpectation, error: unknown, botsDir: string): string[] {
   const message = error instanceof Error ? error.message : String(error);
   const code = BottangoError.is(error) ? error.code : undefined;
   const failures: string[] = [];
@@ -118,7 +118,7 @@ function stepTitle(step: Step, n: number): string {
  * Runs one scenario: its conversations (`main` and any named by a step) all belong to the scenario's user and start
  * when first named. Agents not named in the scenario are online. Stops at the first step that fails.
  */
-export async function runScenario(runtime: BottangoRuntime, clock: ScenarioClock, scenario: Scenario, file: string): Promise<ScenarioResult> {
+async function runScenario(runtime: BottangoRuntime, clock: ScenarioClock, scenario: Scenario, file: string): Promise<ScenarioResult> {
   const failures: string[] = [];
   const done = (): ScenarioResult => ({ name: scenario.name, file, passed: failures.length === 0, failures });
   for (const botId of runtime.botIds) runtime.setAgentStatus(botId, { connected: true, acceptsTransfers: true });

@@ -39,3 +39,28 @@ describe('scenario.schema.json', () => {
     }
   });
 });
+
+describe("the README's scenario section", () => {
+  it('has an example that is a valid scenario file, and names every key of the format', async () => {
+    const { parse } = await import('yaml');
+    const readme = await readFile(join(CLI, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Scenario files'));
+    const example = /```yaml\n(bots:[\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const parsed = scenarioFileSchema.safeParse(parse(example as string));
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    const keys = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'properties') Object.keys(v as object).forEach((p) => keys.add(p));
+          collect(v);
+        }
+      }
+    };
+    collect(scenarioJsonSchema());
+    const undocumented = [...keys].filter((k) => !section.includes(`\`${k}\``) && !new RegExp(`[\\s{]${k}:`).test(example as string));
+    expect(undocumented).toEqual([]);
+  });
+});

@@ -20,7 +20,7 @@ const name = z.string().min(1, 'must be a non-empty string');
 const text = z.union([z.string(), z.number()]).transform(String);
 const nonEmptyText = z.union([z.string().min(1, 'must be a non-empty string'), z.number()]).transform(String);
 
-export const AGENT_SETTINGS = ['online', 'offline', 'rejecting'] as const;
+const AGENT_SETTINGS = ['online', 'offline', 'rejecting'] as const;
 const agents = z
   .record(z.string(), z.enum(AGENT_SETTINGS, { error: 'must be online, offline or rejecting' }))
   .meta({ description: 'Agent status by bot id: online (default), offline (not connected) or rejecting (connected, refuses transfers).' });
@@ -200,9 +200,8 @@ export const scenarioFileSchema = mapping({
   scenarios: z.array(scenario).min(1, 'must be a non-empty list'),
 }).meta({ title: 'Bottango scenario file', description: 'Conversation tests for `bottango test`.' });
 
-export type ScenarioFileInput = z.input<typeof scenarioFileSchema>;
 type ParsedFile = z.output<typeof scenarioFileSchema>;
-export type ParsedScenario = ParsedFile['scenarios'][number];
+type ParsedScenario = ParsedFile['scenarios'][number];
 export type Step = NonNullable<ParsedScenario['turns']>[number];
 export type Expectation = z.output<typeof expectation>;
 export type Forbidden = z.output<typeof forbidden>;
