@@ -10,11 +10,18 @@ export interface AgentConnectorSettings {
    * message included (`false`, Conversational Cloud's default). Default `true`: see the runtime README.
    */
   readonly skipAgentMessage?: boolean;
-  /** Sent to the bot as if the user typed it when a transfer brings a conversation and nothing arrives within 3 s. Default `hi`. */
+  /**
+   * Sent to the bot, as if the user typed it, when a transfer brings the bot a conversation with nothing to act on and
+   * no user message arrives within 3 s. Default `hi`.
+   */
   readonly defaultGreetingMessage?: string;
   /** No greeting message at all: the bot waits for the user. Default `false`. */
   readonly disableGreetings?: boolean;
-  /** Consumer messages arriving within this many ms of the previous one are joined with a space into one message. 0 turns it off. Default 300. */
+  /**
+   * User messages of a conversation arriving within this many ms of the previous one are joined with a space and
+   * handled as one message, this long after the last. Default 0 (off; Conversational Cloud's default is 300): see
+   * the runtime README.
+   */
   readonly messageDelay?: number;
   /** `__agent_escalation_failed__` messages a conversation may get before escalation stops with the final message. Default 3. */
   readonly maxEscalationRetries?: number;
@@ -40,7 +47,7 @@ export const AGENT_CONNECTOR_DEFAULTS = {
   skipAgentMessage: true,
   defaultGreetingMessage: 'hi',
   disableGreetings: false,
-  messageDelay: 300,
+  messageDelay: 0,
   maxEscalationRetries: 3,
   fallbackEscalationTime: 180_000,
   escalateOnStuckConversation: false,

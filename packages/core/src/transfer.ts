@@ -32,6 +32,11 @@ export interface TransferRequest {
   readonly automatic?: boolean;
   /** Bots that already held the conversation during this user turn, in order; the receiver must not be one of them. */
   readonly hops?: readonly string[];
+  /**
+   * How long the sender waits for a bot agent to take the transfer before it fails with `timeout` (the sending bot's
+   * `fallbackEscalationTime`). Absent: the transport's own timeout.
+   */
+  readonly timeoutMs?: number;
 }
 
 export const TransferFailureReason = {

@@ -67,7 +67,10 @@ export interface RuntimeOptions {
   readonly defaultIntentMatcher?: string;
   /** `__agent_escalation_failed__` messages per conversation before escalation stops. Default 3 (the 4th failure is final). */
   readonly maxEscalationRetries?: number;
-  /** How long a receiving bot may take to accept a transfer. Default 30 000 ms. */
+  /**
+   * How long a receiving bot may take to accept a transfer sent by a bot whose connector sets no
+   * `fallbackEscalationTime` (in-process transport). Default 180 000 ms (the spec's 3 minutes).
+   */
   readonly transferTimeoutMs?: number;
   /** Transcript entries kept per conversation. Default 50. */
   readonly transcriptLimit?: number;

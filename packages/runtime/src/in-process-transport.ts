@@ -13,7 +13,10 @@ import {
 import type { AgentDirectory } from './agent-directory.js';
 
 export interface InProcessTransportOptions {
-  /** How long the receiver may take to accept and start; past it the transfer fails with `timeout`. Default 30 s. */
+  /**
+   * How long the receiver may take to accept and start, for requests without `timeoutMs`; past it the transfer fails
+   * with `timeout`. Default 180 000 ms (the spec's `fallbackEscalationTime`, 3 minutes).
+   */
   readonly timeoutMs?: number;
   /** Time for the timeout. Default `systemClock`. */
   readonly clock?: Clock;
@@ -29,7 +32,7 @@ export class InProcessTransferTransport implements TransferTransport {
 
   constructor(directory: AgentDirectory, options: InProcessTransportOptions = {}) {
     this.#directory = directory;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#timeoutMs = options.timeoutMs ?? 180_000;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -44,11 +47,12 @@ export class InProcessTransferTransport implements TransferTransport {
     if (toBotId === undefined) {
       return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${request.skill}"` };
     }
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
     let timer: ClockTimer | undefined;
     const timeout = new Promise<TransferOutcome>((resolve) => {
       timer = this.#clock.setTimeout(
-        () => resolve({ kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${toBotId}" did not accept within ${this.#timeoutMs} ms` }),
-        this.#timeoutMs,
+        () => resolve({ kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${toBotId}" did not accept within ${timeoutMs} ms` }),
+        timeoutMs,
       );
     });
     try {

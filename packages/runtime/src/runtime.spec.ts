@@ -153,12 +153,16 @@ describe('transfer failures', () => {
     expect(only(events, 'transfer')).toHaveLength(0);
   });
 
-  it('fails immediately for a skill no bot holds, and without a failure branch runs the fallback', async () => {
-    const rt = await runtime();
+  it('a well-formed skill no bot holds fails late (spec 3.4): the transfer message, __agent_escalation_failed__, the retry cap', async () => {
+    const rt = await runtime({ maxEscalationRetries: 1 });
     const id = await rt.startConversation({ botId: 'concierge' });
-    const events = await rt.send(id, 'nowhere');
-    expect(only(events, 'transfer-failed')).toMatchObject([{ reason: 'unknown-skill', stage: 'immediate', toSkill: 'astronomy' }]);
-    expect(said(events)).toEqual(['concierge: Concierge did not understand.']);
+    const first = await rt.send(id, 'nowhere');
+    expect(only(first, 'transfer-failed')).toMatchObject([{ reason: 'no-agent-available', stage: 'late', toSkill: 'astronomy', message: 'no connected bot agent holds skill "astronomy"' }]);
+    expect(only(first, 'user-message').map((e) => e.text)).toEqual(['nowhere', AGENT_ESCALATION_FAILED]);
+    expect(said(first)).toEqual(['concierge: Off to astronomy.', 'concierge: Sorry, nobody can take your conversation right now.']);
+    const second = await rt.send(id, 'nowhere');
+    expect(only(second, 'transfer-failed').map((e) => e.stage)).toEqual(['late', 'final']);
+    expect(said(second).at(-1)).toBe('concierge: Not able to transfer to Agent at this time. Please try later.');
   });
 });
 

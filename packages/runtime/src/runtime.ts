@@ -6,9 +6,9 @@ import {
   BottangoErrorCode,
   DEFAULT_ESCALATION_FINAL_MESSAGE,
   DEFAULT_FALLBACK_MESSAGE,
-  DEFAULT_GREETING_MESSAGE,
   TransferFailureReason,
   isEmptyTangoContext,
+  resolveAgentConnector,
   type AgentTransferInteraction,
   type BotGroupDefinition,
   type BotScript,
@@ -33,6 +33,7 @@ import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.j
 import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport, type GroupClassifier } from './group-routing.js';
 import type { ConversationStep, MessageStepResult } from './conversation-step.js';
 import { putAsidePendingContext, takeBackPendingContext } from './dialog-context.js';
+import { ConversationTimers, MessageJoiner, lastUtterance, sleep, withLineBreaks } from './connector.js';
 import { SerialQueue } from './serial-queue.js';
 import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
 import { environmentValue, loadForeverVariables, preferredAgent, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
@@ -83,6 +84,9 @@ export interface RuntimePluginInfo {
 /** Conversations whose owner a front remembers (the least recently used is forgotten first). */
 const MAX_REMEMBERED_OWNERS = 10_000;
 
+/** The connector's greeting goes this long after a bot joined with nothing to act on (spec 1.3: 3 s, not adjustable). */
+const GREETING_AFTER_MS = 3_000;
+
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
 const MAX_STEPS_PER_TURN = 50;
 
@@ -102,11 +106,22 @@ export class BottangoRuntime implements TransferReceiver {
   readonly #abandoned = new Set<string>();
   /** A front's last known owner of each conversation it sent to (bounded). */
   readonly #remoteOwners = new Map<string, string>();
+  /** Greetings waiting for their 3 seconds, per conversation (a user message cancels them). */
+  readonly #greetings: ConversationTimers;
+  /** Receivers' turns that ended with nothing to act on: a greeting is due once they are stored. */
+  readonly #greetingDue = new WeakSet<Turn>();
+  /** User messages waiting to be joined (`messageDelay`). */
+  readonly #joiner: MessageJoiner<ConversationEvent[]>;
+  /** Some bot joins messages (no state is read before each `send` otherwise). */
+  readonly #joinsMessages: boolean;
   #closed = false;
 
   /** @internal Made by `createRuntime()`, which wires the parts. */
   constructor(parts: RuntimeParts) {
     this.#parts = parts;
+    this.#greetings = new ConversationTimers(parts.clock);
+    this.#joiner = new MessageJoiner(parts.clock);
+    this.#joinsMessages = [...parts.bots.values()].some((b) => resolveAgentConnector(b.definition.connector).messageDelay > 0);
     parts.transport.attach(this);
   }
 
@@ -196,6 +211,20 @@ export class BottangoRuntime implements TransferReceiver {
    */
   async send(conversationId: string, text: string): Promise<ConversationEvent[]> {
     this.#assertOpen();
+    this.#greetings.clear(conversationId);
+    const delay = this.#joinsMessages ? await this.#messageDelay(conversationId) : 0;
+    if (delay > 0) return this.#joiner.join(conversationId, text, delay, (joined) => this.#sendNow(conversationId, joined));
+    return this.#sendNow(conversationId, text);
+  }
+
+  /** The `messageDelay` of the bot holding the conversation (0 for an unknown conversation: `send` then says so). */
+  async #messageDelay(conversationId: string): Promise<number> {
+    const owner = this.#remoteOwners.get(conversationId) ?? (await this.#parts.states.load(conversationId))?.ownerBotId;
+    const bot = owner === undefined ? undefined : this.#parts.bots.get(owner);
+    return bot ? resolveAgentConnector(bot.definition.connector).messageDelay : 0;
+  }
+
+  #sendNow(conversationId: string, text: string): Promise<ConversationEvent[]> {
     return this.#queue.run(conversationId, async () => {
       const transport = this.#parts.transport;
       const localBots = this.#parts.localBots;
@@ -294,6 +323,9 @@ export class BottangoRuntime implements TransferReceiver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Messages waiting to be joined are handled; greetings not yet due are dropped.
+    this.#joiner.flushAll();
+    this.#greetings.clearAll();
     await this.#queue.idle();
     await this.#parts.onClose();
   }
@@ -360,6 +392,10 @@ export class BottangoRuntime implements TransferReceiver {
       return { outcome: { kind: 'failed', reason: TransferFailureReason.Timeout, message: `bot "${bot.id}" finished after the sender stopped waiting` } };
     }
     if (!turn.transferred) await this.#commit(turn);
+    if (this.#greetingDue.delete(turn) && !turn.transferred) {
+      const turns = turn.state.turns;
+      this.#greetings.set(state.id, GREETING_AFTER_MS, () => this.#greet(state.id, bot.id, turns));
+    }
     const sender = this.#senders.get(request.transferId);
     for (const event of held) {
       if (sender) this.#out(sender, event);
@@ -392,10 +428,32 @@ export class BottangoRuntime implements TransferReceiver {
       await this.#route(turn, bot, message, { afterTransfer: true, searchGroup: false });
       return;
     }
-    const last = isEmptyTangoContext(context) || intentId ? lastUserMessage(turn.state) : undefined;
-    const text = last ?? DEFAULT_GREETING_MESSAGE;
+    const connector = resolveAgentConnector(bot.definition.connector);
+    const last = isEmptyTangoContext(context) || intentId ? lastUtterance(turn.state, connector.skipAgentMessage) : undefined;
+    if (last === undefined) {
+      // Nothing to act on: the connector's greeting, 3 s after the bot joined unless the user writes first (spec 1.3).
+      // Across processes (a transport's step) it goes at once: a bot agent publishes steps only when something arrives.
+      if (connector.disableGreetings) return;
+      if (!turn.outbox) {
+        this.#greetingDue.add(turn);
+        return;
+      }
+    }
+    const text = last ?? connector.defaultGreetingMessage;
     turn.currentUserMessage = text;
     await this.#route(turn, bot, text, { afterTransfer: true, searchGroup: false });
+  }
+
+  /** The greeting of a bot that took a conversation with nothing to act on, if no user message came since (`turns`). */
+  #greet(conversationId: string, botId: string, turns: number): void {
+    if (this.#closed) return;
+    void this.#queue
+      .run(conversationId, async () => {
+        const state = await this.#parts.states.load(conversationId);
+        if (!state || state.ownerBotId !== botId || state.turns !== turns || state.transferring) return;
+        await this.#userTurn(state, resolveAgentConnector(this.bot(botId).definition.connector).defaultGreetingMessage, false, true);
+      })
+      .catch((error: unknown) => this.#parts.logger.error(`greeting failed: ${error instanceof Error ? error.message : String(error)}`, { conversationId }));
   }
 
   // ---- a turn ----
@@ -406,13 +464,13 @@ export class BottangoRuntime implements TransferReceiver {
     return state;
   }
 
-  async #userTurn(state: ConversationState, text: string, outbox: boolean): Promise<Turn> {
+  async #userTurn(state: ConversationState, text: string, outbox: boolean, system = false): Promise<Turn> {
     const events: ConversationEvent[] = [];
     this.#collectors.set(state.id, events);
     try {
       const turn = newTurn(state, text, [state.ownerBotId], { events, outbox });
       if (state.turns === 0) await this.#beginConversation(turn, this.bot(state.ownerBotId));
-      await this.#handleMessage(turn, text, false);
+      await this.#handleMessage(turn, text, system);
       await this.#drainInjected(turn);
       if (!turn.transferred) await this.#commit(turn);
       return turn;
@@ -529,7 +587,7 @@ export class BottangoRuntime implements TransferReceiver {
     if (!target) return false;
     const context: TangoContext = target.intentId !== undefined ? { intentId: target.intentId, userMessage: text } : { userMessage: text };
     const skill = target.bot.definition.skills[0] ?? `bot:${target.bot.id}`;
-    if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', this.#template(turn, group.transferMessage));
+    if (group.transferMessage && group.transferMessage !== BLANK_MESSAGE) this.#say(turn, bot, '(group transfer)', withLineBreaks(this.#template(turn, group.transferMessage)));
     const outcome = await this.#deliver(turn, bot, skill, target.bot.id, context, true);
     if (outcome.kind === 'accepted' || outcome.kind === 'submitted') return true;
     this.#out(turn, { type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'immediate', message: outcome.message });
@@ -667,6 +725,7 @@ export class BottangoRuntime implements TransferReceiver {
     delete state.pendingIntentByDomain;
     const immediateFailure = async (reason: TransferFailureReason, message: string): Promise<void> => {
       this.#out(turn, { type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason, stage: 'immediate', message });
+      if (interaction.responseDataVariable !== undefined) turn.requestVariables.set(interaction.responseDataVariable, 'failure');
       await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
       if (interaction.onFailure !== undefined) {
         this.#advance(turn, bot, interaction.onFailure);
@@ -685,23 +744,33 @@ export class BottangoRuntime implements TransferReceiver {
       await immediateFailure(TransferFailureReason.Loop, message);
       return;
     }
+    // A well-formed skill no bot agent here holds may be held in another process: the transport decides, and nobody
+    // taking it is a late failure (spec 3.4). Only a skill whose every holder the conversation already left is a loop.
     const holders = this.#parts.directory.holders(skill).filter((b) => b !== bot.id);
     const [first] = holders;
-    if (first === undefined) {
-      await immediateFailure(TransferFailureReason.UnknownSkill, `no bot agent holds skill "${skill}"`);
-      return;
-    }
-    if (holders.every((b) => turn.hops.includes(b))) {
+    if (first !== undefined && holders.every((b) => turn.hops.includes(b))) {
       await immediateFailure(TransferFailureReason.Loop, `the conversation already left bot "${first}" in this turn (${[...turn.hops, first].join(' → ')})`);
       return;
     }
-    if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, this.#template(turn, interaction.message));
-    await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+    // Spec 2.1: pre-process (done) → interaction delay → the integration call (its message travels with the transfer) →
+    // post-process, which sees the outcome → rules (a late failure's `__agent_escalation_failed__`).
+    await sleep(this.#parts.clock, interaction.interactionDelay ?? 0);
+    if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, withLineBreaks(this.#template(turn, interaction.message)));
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
     const agent = interaction.agentId === undefined ? undefined : this.#template(turn, interaction.agentId).trim();
-    const outcome = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
-    if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, skill, outcome);
+    let failedTo = skill;
+    let outcome = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
+    const fallbackSkill = bot.definition.connector?.fallbackSkillId;
+    if (outcome.kind === 'failed' && outcome.reason === TransferFailureReason.Timeout && fallbackSkill !== undefined && fallbackSkill !== skill) {
+      // Nobody took it within fallbackEscalationTime: the connector's fallback skill, once (spec 3.2, 3.4).
+      this.#out(turn, { type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: `${outcome.message}; trying the fallback skill "${fallbackSkill}"` });
+      failedTo = fallbackSkill;
+      outcome = await this.#deliver(turn, bot, fallbackSkill, undefined, context, false);
+    }
+    if (interaction.responseDataVariable !== undefined) turn.requestVariables.set(interaction.responseDataVariable, outcome.kind === 'failed' ? 'failure' : 'success');
+    await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+    if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, failedTo, outcome);
   }
 
   /**
@@ -724,6 +793,7 @@ export class BottangoRuntime implements TransferReceiver {
       transcript: state.transcript,
       ...(automatic ? { automatic: true } : {}),
       hops: turn.hops,
+      ...(bot.definition.connector?.fallbackEscalationTime !== undefined ? { timeoutMs: bot.definition.connector.fallbackEscalationTime } : {}),
     };
     let outcome: TransferOutcome;
     this.#senders.set(request.transferId, turn);
@@ -767,7 +837,7 @@ export class BottangoRuntime implements TransferReceiver {
   }
 
   #retryCap(bot: CompiledBot): number {
-    return bot.definition.settings?.maxEscalationRetries ?? this.#parts.maxEscalationRetries;
+    return bot.definition.connector?.maxEscalationRetries ?? bot.definition.settings?.maxEscalationRetries ?? this.#parts.maxEscalationRetries;
   }
 
   #resolveTangoContext(state: ConversationState): TangoContext | undefined {

@@ -1,0 +1,105 @@
+import type { Clock, ClockTimer, ConversationState } from '@bottango/core';
+
+/**
+ * Line breaks in transfer messages (spec 3.2): Conversation Builder writes a new line as a backslash-escaped `\n`, so
+ * the two characters `\n` (or `\\n`) become a line break. A real line break (a double-quoted YAML `"\n"`) stays one.
+ */
+export function withLineBreaks(text: string): string {
+  return text.replace(/\\{1,2}n/g, '\n');
+}
+
+/**
+ * What a bot receiving a conversation with nothing else to act on sees (spec 1.3): the last message of the transcript,
+ * skipping agent (bot) messages when `skipAgentMessage` is on. Messages the platform injected never count.
+ */
+export function lastUtterance(state: ConversationState, skipAgentMessage: boolean): string | undefined {
+  for (let i = state.transcript.length - 1; i >= 0; i--) {
+    const entry = state.transcript[i];
+    if (!entry || entry.system || !entry.text.trim()) continue;
+    if (entry.from === 'user' || !skipAgentMessage) return entry.text;
+  }
+  return undefined;
+}
+
+/** Resolves after `ms` on `clock` (at once for 0). */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => clock.setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** One timer per conversation (greetings): setting one replaces the previous, and `clearAll` stops them at close. */
+export class ConversationTimers {
+  readonly #clock: Clock;
+  readonly #timers = new Map<string, ClockTimer>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  set(conversationId: string, ms: number, fn: () => void): void {
+    this.clear(conversationId);
+    const timer = this.#clock.setTimeout(() => {
+      if (this.#timers.get(conversationId) !== timer) return;
+      this.#timers.delete(conversationId);
+      fn();
+    }, ms);
+    this.#timers.set(conversationId, timer);
+  }
+
+  clear(conversationId: string): void {
+    const timer = this.#timers.get(conversationId);
+    if (timer === undefined) return;
+    this.#clock.clearTimeout(timer);
+    this.#timers.delete(conversationId);
+  }
+
+  clearAll(): void {
+    for (const id of [...this.#timers.keys()]) this.clear(id);
+  }
+}
+
+interface Batch<T> {
+  readonly texts: string[];
+  readonly waiters: { resolve: (value: T) => void; reject: (error: unknown) => void }[];
+  handle: (joined: string) => Promise<T>;
+}
+
+/**
+ * `messageDelay` (spec 1.3): user messages of one conversation that arrive within `ms` of the one before are joined
+ * with a space and handled as one message, `ms` after the last of them. Every caller of the batch gets the one result.
+ */
+export class MessageJoiner<T> {
+  readonly #timers: ConversationTimers;
+  readonly #batches = new Map<string, Batch<T>>();
+
+  constructor(clock: Clock) {
+    this.#timers = new ConversationTimers(clock);
+  }
+
+  join(conversationId: string, text: string, ms: number, handle: (joined: string) => Promise<T>): Promise<T> {
+    let batch = this.#batches.get(conversationId);
+    if (!batch) {
+      batch = { texts: [], waiters: [], handle };
+      this.#batches.set(conversationId, batch);
+    }
+    batch.texts.push(text);
+    const result = new Promise<T>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    this.#timers.set(conversationId, ms, () => this.#flush(conversationId));
+    return result;
+  }
+
+  /** Handles every waiting batch now (the runtime is closing). */
+  flushAll(): void {
+    this.#timers.clearAll();
+    for (const id of [...this.#batches.keys()]) this.#flush(id);
+  }
+
+  #flush(conversationId: string): void {
+    const batch = this.#batches.get(conversationId);
+    if (!batch) return;
+    this.#batches.delete(conversationId);
+    batch.handle(batch.texts.join(' ')).then(
+      (value) => batch.waiters.forEach((w) => w.resolve(value)),
+      (error: unknown) => batch.waiters.forEach((w) => w.reject(error)),
+    );
+  }
+}
