@@ -30,6 +30,14 @@ export class ScenarioClock extends ManualClock {
     super.clearTimeout(timer);
   }
 
+  /** Moves time to the next timer due and runs the timers due then; false when none is pending. */
+  runNext(): boolean {
+    const due = Math.min(...this.#due.values());
+    if (!Number.isFinite(due)) return false;
+    this.advance(due - this.now());
+    return true;
+  }
+
   /** Moves time forward by `ms`; after the timers of each due time have run, waits for `settle()`. */
   async pass(ms: number, settle: () => Promise<void>): Promise<void> {
     const end = this.now() + ms;

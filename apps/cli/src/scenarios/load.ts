@@ -121,9 +121,18 @@ function formatIssue(issue: z.core.$ZodIssue, base: readonly PropertyKey[], root
   }
 }
 
-/** What a value given to a union of simple types must be: `must be a string or a number, got [1]`. */
+const TYPE_NAMES: Readonly<Record<string, string>> = { string: 'text', number: 'a number', array: 'a list', object: 'a mapping', record: 'a mapping', boolean: 'true or false' };
+
+/** What a value given to a union of simple types must be: `must be text, a number or a list, got {…}`. */
 function describeUnion(branches: readonly (readonly z.core.$ZodIssue[])[], value: unknown): string {
-  const messages = branches.map((b) => b[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
-  const expected = messages.map((i) => (i.code === 'invalid_type' ? String(i.expected) : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(' or ') : i.message));
-  return `must be ${[...new Set(expected)].join(' or ')}, got ${JSON.stringify(value)}`;
+  const expected = (issue: z.core.$ZodIssue | undefined): string[] => {
+    if (issue === undefined) return [];
+    if (issue.code === 'invalid_union') return issue.errors.flatMap((b) => expected(b[0]));
+    if (issue.code === 'invalid_type') return [TYPE_NAMES[issue.expected] ?? String(issue.expected)];
+    if (issue.code === 'invalid_value') return issue.values.map((v) => JSON.stringify(v));
+    return [issue.message];
+  };
+  const names = [...new Set(branches.flatMap((b) => expected(b[0])))];
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'something else');
+  return `must be ${list}, got ${JSON.stringify(value)}`;
 }

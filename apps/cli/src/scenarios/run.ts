@@ -108,8 +108,19 @@ function setAgents(runtime: BottangoRuntime, agents: Readonly<Record<string, Age
   return failures;
 }
 
+/** True when the promise settles within `ms` of real time. */
+async function resolvesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function stepTitle(step: Step, n: number): string {
-  if ('user' in step) return `turn ${n} ("${step.user}")`;
+  if ('user' in step) return `turn ${n} (${(typeof step.user === 'string' ? [step.user] : step.user).map((t) => JSON.stringify(t)).join(' + ')})`;
   if ('wait' in step) return `turn ${n} (wait ${step.wait} ms)`;
   return `turn ${n} (agents)`;
 }
@@ -149,8 +160,26 @@ async function runScenario(runtime: BottangoRuntime, clock: ScenarioClock, scena
     conversations.set(name, id);
     return id;
   };
+  /**
+   * Sends the texts of a turn at once and waits for every send. Time moves only while they wait on a timer (the message
+   * delay, an interaction delay): then to the next timer due. A moment of real time is given first, for a store's I/O.
+   */
+  const deliver = async (conversationId: string, texts: readonly string[]): Promise<void> => {
+    let pending = texts.length;
+    const all = Promise.all(texts.map((text) => runtime.send(conversationId, text).finally(() => pending--)));
+    all.catch(() => undefined);
+    for (;;) {
+      await settle();
+      if (pending === 0 || (await resolvesWithin(all, 25)) || !clock.runNext()) break;
+    }
+    await all;
+    await settle();
+  };
   let carried: ActiveForbidden[] = [];
+  // Events belong to the step during which they came; the main conversation starts before the first step.
+  let mark = 0;
   try {
+    if ((await conversation(MAIN_CONVERSATION, 'start')) === undefined) return done();
     for (const [i, step] of scenario.steps.entries()) {
       const where = stepTitle(step, i + 1);
       if ('agents' in step) {
@@ -158,24 +187,20 @@ async function runScenario(runtime: BottangoRuntime, clock: ScenarioClock, scena
         if (failures.length > 0) break;
         continue;
       }
-      const mark = log.length;
       let conversationId: string | undefined;
       if ('user' in step) {
         conversationId = await conversation(step.conversation ?? MAIN_CONVERSATION, where);
         if (conversationId === undefined) break;
-        await runtime.send(conversationId, step.user);
-        await settle();
+        await deliver(conversationId, typeof step.user === 'string' ? [step.user] : step.user);
       } else {
         if (step.conversation !== undefined) {
-          conversationId = conversations.get(step.conversation);
-          if (conversationId === undefined) {
-            failures.push(`${where}: conversation "${step.conversation}" has not started (a user turn starts it)`);
-            break;
-          }
+          conversationId = await conversation(step.conversation, where);
+          if (conversationId === undefined) break;
         }
         await clock.pass(step.wait, settle);
       }
       const during = log.slice(mark);
+      mark = log.length;
       const eventsOf = (id: string | undefined): ConversationEvent[] => (id === undefined ? during : during.filter((e) => e.conversationId === id));
       const events = eventsOf(conversationId);
       failures.push(...checkCarried(where, carried, eventsOf));

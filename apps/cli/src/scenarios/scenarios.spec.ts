@@ -196,6 +196,39 @@ describe('scenario runs', () => {
     expect(early[0]?.failures[0]).toContain('turn 2 (wait 2999 ms): expected dialog {"name":"Loop"}');
   });
 
+  it('a turn waiting on a timer (a message delay) moves time to it, and no further; a list of texts is sent at once', async () => {
+    let clock: ScenarioClock | undefined;
+    const sent: { text: string; at: number }[] = [];
+    const delayed: ComposeScenarioRuntime = async (botsDir, c) => {
+      clock = c;
+      const runtime = await compose(botsDir, c);
+      const send = runtime.send.bind(runtime);
+      // As messageDelay does: a message is handled 300 ms after it arrives; a 3 s timer must not run meanwhile.
+      runtime.send = async (id, text) => {
+        sent.push({ text, at: c.now() });
+        if (sent.length === 1) c.setTimeout(() => void send(id, 'loop'), 3000);
+        await new Promise<void>((resolve) => c.setTimeout(resolve, 300));
+        return send(id, text);
+      };
+      return runtime;
+    };
+    const results = await run(
+      edge(`  - name: delayed
+    turns:
+      - user: [nowhere, message that matches nothing]
+        expect:
+          - transferFailed: { skill: astronomy }
+          - transfer: { to: receiver }
+        never:
+          - dialog: { name: Loop }
+`),
+      delayed,
+    );
+    expect(results[0]?.failures).toEqual([]);
+    expect(sent.map((s) => s.at - sent[0]!.at)).toEqual([0, 0]);
+    expect(clock!.now() - sent[0]!.at).toBe(300);
+  });
+
   it('isolation: a new runtime per scenario by default; one per file with isolation: file', async () => {
     const counting = (): { compose: ComposeScenarioRuntime; count: () => number } => {
       let n = 0;
@@ -235,7 +268,7 @@ describe('scenario file errors', () => {
     expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: hi\n        expect:\n          - { says: {}, fallback: {} }\n`))).toContain('scenarios[0].turns[0].expect[0]: must have exactly one of says, dialog');
     expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: hi\n        expect:\n          - says: { txt: hi }\n`))).toContain('scenarios[0].turns[0].expect[0].says.txt: unknown key (known: bot, dialog, text, contains)');
     expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: hi\n        never:\n          - says: {}\n            count: 1\n`))).toContain('scenarios[0].turns[0].never[0].count: unknown expectation');
-    expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: [hi]\n`))).toContain('scenarios[0].turns[0].user: must be string or number, got ["hi"]');
+    expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: { text: hi }\n`))).toContain('scenarios[0].turns[0].user: must be text, a number or a list, got {"text":"hi"}');
     expect(await loadProblem(edge(`  - name: x\n`))).toContain('scenarios[0].turns: must be a non-empty list of turns (or loadError');
     expect(await loadProblem(edge(`  - name: x\n    loadError: {}\n    turns:\n      - user: hi\n`))).toContain('scenarios[0].turns: a scenario with loadError has no turns');
   });

@@ -150,7 +150,12 @@ const checks = {
   owner: name.optional().meta({ description: 'The bot that must hold the conversation after the step.' }),
 };
 
-const turnStep = mapping({ user: nonEmptyText.meta({ description: 'What the user writes.' }), ...checks }).meta({ description: 'A user message and what must follow.' });
+const turnStep = mapping({
+  user: z
+    .union([nonEmptyText, z.array(nonEmptyText).min(1, 'must be a non-empty list')])
+    .meta({ description: 'What the user writes; a list: messages sent at once, without time passing between them (as messageDelay joins them).' }),
+  ...checks,
+}).meta({ description: 'A user message and what must follow.' });
 const agentsStep = mapping({ agents }).meta({ description: 'Changes agent statuses from here on.' });
 const waitStep = mapping({
   wait: duration.meta({ description: 'Moves the scenario clock forward (300ms, 3s, 2m, 1h, or milliseconds); timers due run. Its expectations see the events the timers caused (of every conversation, unless conversation is given).' }),
