@@ -58,6 +58,13 @@ export interface BotContext {
   // Context Session Store.
   isContextApiEnabled(): boolean;
   registerContextNamespace(namespace: string, ttlSeconds?: number): Promise<boolean>;
+  /**
+   * Bottango: the TTL of this user's session (`…ForUser`) or this conversation's (`…ForConversation`) in the namespace,
+   * over the namespace's TTL for the session's later writes (spec 4.3; 0 keeps them until deleted). False when the
+   * namespace is not registered, the TTL is bad, or the store cannot give sessions a TTL.
+   */
+  setContextTtlForUser(namespace: string, ttlSeconds: number): Promise<boolean>;
+  setContextTtlForConversation(namespace: string, ttlSeconds: number): Promise<boolean>;
   deleteContextNamespace(namespace: string): Promise<boolean>;
   setGlobalContextData(namespace: string, property: string, value: JsonValue): Promise<boolean>;
   setContextDataForUser(namespace: string, property: string, value: JsonValue): Promise<boolean>;

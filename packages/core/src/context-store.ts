@@ -59,6 +59,15 @@ export interface ContextStore {
   getAll(namespace: string, scope: SessionScope): Promise<Record<string, JsonValue>>;
   /** Returns how many properties were deleted. */
   deleteAll(namespace: string, scope: SessionScope): Promise<number>;
+  /**
+   * The TTL of one session (a user's or a conversation's properties in the namespace), spec 4.3: it overrides the
+   * namespace's TTL for the properties of that session written afterwards (0: they are kept until deleted), each
+   * counted from its own write like the namespace's. The setting lives as long as the session: it goes when the
+   * session's last write has outlived it, with `deleteAll` of the session, and with the namespace. Throws
+   * NAMESPACE_NOT_REGISTERED, INVALID_KEY (not a user or conversation scope) or INVALID_VALUE (a bad TTL).
+   * Optional: a store without it cannot give sessions their own TTL (`botContext.setContextTtlFor…` returns false).
+   */
+  setSessionTtl?(namespace: string, scope: SessionScope, ttlSeconds: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -186,6 +186,24 @@ export class BotContextImpl implements BotContext {
     return this.#bool('registerContextNamespace', () => this.#host.store.registerNamespace(namespace, ttlSeconds === undefined ? {} : { ttlSeconds }));
   }
 
+  setContextTtlForUser(namespace: string, ttlSeconds: number): Promise<boolean> {
+    return this.#sessionTtl('setContextTtlForUser', namespace, this.#user(), ttlSeconds);
+  }
+
+  setContextTtlForConversation(namespace: string, ttlSeconds: number): Promise<boolean> {
+    return this.#sessionTtl('setContextTtlForConversation', namespace, this.#conversation(), ttlSeconds);
+  }
+
+  #sessionTtl(fn: string, namespace: string, scope: SessionScope, ttlSeconds: number): Promise<boolean> {
+    const store = this.#host.store;
+    return this.#bool(fn, () => {
+      if (store.setSessionTtl === undefined) {
+        throw new BottangoError(BottangoErrorCode.InvalidConfiguration, 'this context store cannot give a session its own TTL (no setSessionTtl)');
+      }
+      return store.setSessionTtl(namespace, scope, ttlSeconds);
+    });
+  }
+
   deleteContextNamespace(namespace: string): Promise<boolean> {
     return this.#bool('deleteContextNamespace', () => this.#host.store.deleteNamespace(namespace));
   }

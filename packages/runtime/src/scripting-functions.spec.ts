@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { IntentMatcher, type BotContext, type BotDefinition, type ConversationEvent, type Interaction } from '@bottango/core';
+import { ContextStore, IntentMatcher, type BotContext, type BotDefinition, type ConversationEvent, type Interaction } from '@bottango/core';
+import { MemoryContextStore } from '@bottango/store-memory';
 import { createRuntime } from './index.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 import { splitBotText } from './scripting-support.js';
@@ -366,5 +367,60 @@ describe("Global Functions' initConversation", () => {
     const events = await rt.send(id, 'run');
     expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'SCRIPT_FAILED', message: 'initConversation script failed: boom' });
     expect(said(events)).toEqual(['ran']);
+  });
+});
+
+describe('Context Session Store: a session TTL (setContextTtlForConversation / setContextTtlForUser)', () => {
+  const storeModule = (store: ContextStore): ContainerModule => new ContainerModule(({ bind }) => void bind(ContextStore).toConstantValue(store));
+
+  it("gives the conversation's (or the user's) session its own TTL over the namespace's, for later writes", async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const store = new MemoryContextStore({ now: () => now });
+    const rt = await createRuntime({
+      bots: [
+        scriptBot(async (ctx) => {
+          if (ctx.getCurrentUserMessage() === 'run write') {
+            const results = [
+              await ctx.registerContextNamespace('shop', 3600),
+              await ctx.setContextDataForConversation('shop', 'before', 'kept'),
+              await ctx.setContextTtlForConversation('shop', 60),
+              await ctx.setContextTtlForUser('shop', 0),
+              await ctx.setContextDataForConversation('shop', 'after', 'expires'),
+              await ctx.setContextDataForUser('shop', 'name', 'kept'),
+              await ctx.setContextTtlForConversation('unknown', 60),
+              await ctx.setContextTtlForConversation('shop', -1),
+            ];
+            ctx.setBotVariable('out', results.join(','));
+          } else {
+            ctx.setBotVariable('out', JSON.stringify([await ctx.getContextDataForConversation('shop'), await ctx.getContextDataForUser('shop')]));
+          }
+        }),
+      ],
+      modules: [storeModule(store)],
+    });
+    const id = await rt.startConversation({ botId: 'scripted', userId: 'ada' });
+    expect(said(await rt.send(id, 'run write'))).toEqual(['true,true,true,true,true,true,false,false']);
+    now += 61_000;
+    expect(said(await rt.send(id, 'run read'))).toEqual(['[{"before":"kept"},{"name":"kept"}]']);
+    now += 3600_000;
+    expect(said(await rt.send(id, 'run read'))).toEqual(['[{},{"name":"kept"}]']);
+    await rt.close();
+  });
+
+  it('returns false (with a warning) when the store cannot give a session a TTL', async () => {
+    const inner = new MemoryContextStore();
+    const names = ['registerNamespace', 'getNamespace', 'deleteNamespace', 'get', 'set', 'delete', 'getAll', 'deleteAll', 'close'] as const;
+    const limited = Object.fromEntries([...names.map((n) => [n, (inner[n] as (...args: unknown[]) => unknown).bind(inner)]), ['capabilities', inner.capabilities]]) as unknown as ContextStore;
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+    const rt = await createRuntime({
+      bots: [scriptBot(async (ctx) => ctx.setBotVariable('out', String([await ctx.registerContextNamespace('shop'), await ctx.setContextTtlForUser('shop', 60)])))],
+      modules: [storeModule(limited)],
+      logger,
+    });
+    const id = await rt.startConversation({ botId: 'scripted' });
+    expect(said(await rt.send(id, 'run'))).toEqual(['true,false']);
+    expect(warnings.join('\n')).toContain('botContext.setContextTtlForUser failed: this context store cannot give a session its own TTL');
+    await rt.close();
   });
 });

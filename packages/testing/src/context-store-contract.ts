@@ -444,6 +444,53 @@ export function describeContextStoreContract(
       await store.deleteAll('short', conversation('c1'));
     });
 
+    it('gives a session its own TTL for its later writes, over the namespace TTL, until the session goes (setSessionTtl)', async (context) => {
+      const setSessionTtl = store.setSessionTtl?.bind(store);
+      if (setSessionTtl === undefined) return context.skip();
+      const advance = async (ms: number): Promise<void> => {
+        if (options.advanceTime) await options.advanceTime(ms);
+        else await sleep(ms);
+      };
+      const realTime = options.advanceTime === undefined;
+      const within = (since: number, ms: number): boolean => !realTime || Date.now() - since < ms;
+      await expectBottangoError(() => setSessionTtl('nowhere', conversation('c1'), 1), BottangoErrorCode.NamespaceNotRegistered);
+      await store.registerNamespace('sess', { ttlSeconds: 3600 });
+      await expectBottangoError(() => setSessionTtl('sess', GLOBAL as unknown as SessionScope, 1), BottangoErrorCode.InvalidKey);
+      for (const ttl of [-1, 1.5, CONTEXT_STORE_LIMITS.maxTtlSeconds + 1]) await expectBottangoError(() => setSessionTtl('sess', conversation('c1'), ttl), BottangoErrorCode.InvalidValue);
+      // t = 0
+      const start = Date.now();
+      await store.set('sess', conversation('c1'), 'before', 'kept'); // written with the namespace TTL
+      await setSessionTtl('sess', conversation('c1'), 1);
+      await store.set('sess', conversation('c1'), 'after', 'expires');
+      await store.set('sess', conversation('c2'), 'other', 'kept');
+      await store.set('sess', user('c1'), 'sameId', 'kept'); // another scope with the same ID
+      await store.registerNamespace('brief', { ttlSeconds: 1 });
+      await setSessionTtl('brief', user('u1'), 0); // 0: kept until deleted, over a namespace TTL
+      await store.set('brief', user('u1'), 'p', 'kept');
+      await store.set('brief', user('u2'), 'p', 'expires');
+      await setSessionTtl('brief', user('u3'), 0);
+      expect(await store.deleteAll('brief', user('u3'))).toBe(0); // the session goes, and its TTL with it
+      await store.set('brief', user('u3'), 'p', 'expires');
+      if (within(start, 900)) expect(await store.getAll('sess', conversation('c1'))).toEqual({ before: 'kept', after: 'expires' });
+      await advance(1250);
+      expect(await store.getAll('sess', conversation('c1'))).toEqual({ before: 'kept' });
+      expect(await store.getAll('sess', conversation('c2'))).toEqual({ other: 'kept' });
+      expect(await store.getAll('sess', user('c1'))).toEqual({ sameId: 'kept' });
+      expect(await store.getAll('brief', user('u1'))).toEqual({ p: 'kept' });
+      expect(await store.get('brief', user('u2'), 'p')).toBeUndefined();
+      expect(await store.get('brief', user('u3'), 'p')).toBeUndefined();
+      // A session whose last write outlived its TTL has gone: a new write gets the namespace TTL again.
+      await store.set('sess', conversation('c1'), 'later', 'namespace ttl');
+      await advance(1250);
+      expect(await store.getAll('sess', conversation('c1'))).toEqual({ before: 'kept', later: 'namespace ttl' });
+      // Deleting the namespace forgets its sessions' TTLs.
+      await store.deleteNamespace('brief');
+      await store.registerNamespace('brief', { ttlSeconds: 1 });
+      await store.set('brief', user('u1'), 'p', 'expires');
+      await advance(1250);
+      expect(await store.get('brief', user('u1'), 'p')).toBeUndefined();
+    });
+
     if (capabilities.durable) {
       it('keeps what was written when the store is closed and opened again', async () => {
         await store.registerNamespace('durable', { ttlSeconds: 3600 });

@@ -43,6 +43,8 @@ interface MemoryNamespace {
   ttlSeconds: number;
   /** scopeKey → property → entry */
   readonly scopes: Map<string, Map<string, MemoryEntry>>;
+  /** scopeKey → the session's own TTL (`setSessionTtl`); `expiresAt` (0 = never) moves with each write of the session. */
+  readonly sessionTtls: Map<string, { readonly ttlSeconds: number; expiresAt: number }>;
 }
 
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -77,7 +79,7 @@ export class MemoryContextStore implements ContextStore {
     const ttlSeconds = validateTtl(options.ttlSeconds);
     const existing = this.#namespaces.get(namespace);
     if (existing) existing.ttlSeconds = ttlSeconds;
-    else this.#namespaces.set(namespace, { ttlSeconds, scopes: new Map() });
+    else this.#namespaces.set(namespace, { ttlSeconds, scopes: new Map(), sessionTtls: new Map() });
     return { name: namespace, ttlSeconds };
   }
 
@@ -123,7 +125,8 @@ export class MemoryContextStore implements ContextStore {
       throw versionConflict(namespace, property, options.expectedVersion, currentVersion);
     }
     const version = currentVersion + 1;
-    properties.set(property, { json, version, expiresAt: ns.ttlSeconds > 0 ? this.#now() + ns.ttlSeconds * 1000 : 0 });
+    const ttlSeconds = this.#sessionTtl(ns, key) ?? ns.ttlSeconds;
+    properties.set(property, { json, version, expiresAt: ttlSeconds > 0 ? this.#now() + ttlSeconds * 1000 : 0 });
     return { value: JSON.parse(json) as JsonValue, version };
   }
 
@@ -161,12 +164,22 @@ export class MemoryContextStore implements ContextStore {
     validateSessionScope(scope);
     const ns = this.#namespaceForWrite(namespace);
     const key = scopeKey(scope);
+    ns.sessionTtls.delete(key);
     const properties = ns.scopes.get(key);
     if (properties === undefined) return 0;
     let deleted = 0;
     for (const entry of properties.values()) if (!this.#isExpired(entry)) deleted++;
     ns.scopes.delete(key);
     return deleted;
+  }
+
+  async setSessionTtl(namespace: string, scope: SessionScope, ttlSeconds: number): Promise<void> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateSessionScope(scope);
+    const ttl = validateTtl(ttlSeconds);
+    const ns = this.#namespaceForWrite(namespace);
+    ns.sessionTtls.set(scopeKey(scope), { ttlSeconds: ttl, expiresAt: ttl > 0 ? this.#now() + ttl * 1000 : 0 });
   }
 
   async close(): Promise<void> {
@@ -191,11 +204,24 @@ export class MemoryContextStore implements ContextStore {
         }
         if (properties.size === 0) ns.scopes.delete(key);
       }
+      for (const [key, session] of ns.sessionTtls) if (session.expiresAt !== 0 && session.expiresAt <= now) ns.sessionTtls.delete(key);
     }
     return removed;
   }
 
-  #isExpired(entry: MemoryEntry): boolean {
+  /** The session's own TTL, if it has one that has not lapsed; a write in the session keeps it alive. */
+  #sessionTtl(ns: MemoryNamespace, key: string): number | undefined {
+    const session = ns.sessionTtls.get(key);
+    if (session === undefined) return undefined;
+    if (this.#isExpired(session)) {
+      ns.sessionTtls.delete(key);
+      return undefined;
+    }
+    if (session.ttlSeconds > 0) session.expiresAt = this.#now() + session.ttlSeconds * 1000;
+    return session.ttlSeconds;
+  }
+
+  #isExpired(entry: { readonly expiresAt: number }): boolean {
     return entry.expiresAt !== 0 && entry.expiresAt <= this.#now();
   }
 

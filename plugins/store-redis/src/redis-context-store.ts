@@ -22,6 +22,7 @@ import {
 } from '@bottango/core';
 import {
   DELETE_ALL_SCRIPT,
+  SET_SESSION_TTL_SCRIPT,
   DELETE_NAMESPACE_SCRIPT,
   DELETE_SCRIPT,
   GET_ALL_SCRIPT,
@@ -47,6 +48,7 @@ interface ContextCommands {
   bottangoDelete(registry: string, prefix: string, namespace: string, scope: string, property: string): Promise<ScriptReply>;
   bottangoGetAll(registry: string, prefix: string, namespace: string, scope: string): Promise<string[]>;
   bottangoDeleteAll(registry: string, prefix: string, namespace: string, scope: string): Promise<ScriptReply>;
+  bottangoSetSessionTtl(registry: string, prefix: string, namespace: string, scope: string, ttl: string): Promise<ScriptReply>;
   bottangoRegister(registry: string, generation: string, prefix: string, namespace: string, ttl: string): Promise<number>;
   bottangoDeleteNamespace(registry: string, prefix: string, namespace: string): Promise<string | null>;
 }
@@ -113,7 +115,7 @@ export class RedisContextStore implements ContextStore {
     const generation = await this.#call(() => this.#redis.bottangoDeleteNamespace(this.#registry, this.keyPrefix, namespace));
     if (generation === null) return false;
     // The keys are already unreachable (their generation is gone for good); now free the memory.
-    for (const kind of ['v', 'i']) {
+    for (const kind of ['v', 'i', 't']) {
       const pattern = `${escapeGlob(`${this.keyPrefix}${kind}:${namespace}:${generation}:`)}*`;
       let cursor = '0';
       do {
@@ -173,6 +175,14 @@ export class RedisContextStore implements ContextStore {
     return checkReply(reply, namespace);
   }
 
+  async setSessionTtl(namespace: string, scope: SessionScope, ttlSeconds: number): Promise<void> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateSessionScope(scope);
+    const ttl = validateTtl(ttlSeconds);
+    checkReply(await this.#call(() => this.#redis.bottangoSetSessionTtl(this.#registry, this.keyPrefix, namespace, scopePart(scope), String(ttl))), namespace);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -194,6 +204,7 @@ function defineScripts(redis: Redis): void {
   redis.defineCommand('bottangoDelete', { numberOfKeys: 1, lua: DELETE_SCRIPT });
   redis.defineCommand('bottangoGetAll', { numberOfKeys: 1, lua: GET_ALL_SCRIPT });
   redis.defineCommand('bottangoDeleteAll', { numberOfKeys: 1, lua: DELETE_ALL_SCRIPT });
+  redis.defineCommand('bottangoSetSessionTtl', { numberOfKeys: 1, lua: SET_SESSION_TTL_SCRIPT });
   redis.defineCommand('bottangoRegister', { numberOfKeys: 2, lua: REGISTER_SCRIPT });
   redis.defineCommand('bottangoDeleteNamespace', { numberOfKeys: 1, lua: DELETE_NAMESPACE_SCRIPT });
 }

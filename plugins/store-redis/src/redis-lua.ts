@@ -7,6 +7,8 @@
  *   P generation            counter: a new generation for each namespace (re)created
  *   P v:<ns>:<gen>:<scope>:<property>   string "<version>:<json>", with PEXPIRE when the namespace had a TTL
  *   P i:<ns>:<gen>:<scope>              set of property names of one scope (for getAll/deleteAll)
+ *   P t:<ns>:<gen>:<scope>              the session's own TTL in seconds (setSessionTtl); with a TTL > 0 it expires
+ *                                       that long after the session's last write, so it goes with the session
  * where <scope> is "<length>:<scopeKey>", so IDs and property names containing ':' cannot collide.
  * Deleting a namespace removes its registry entry (atomically hiding all its keys, whose generation
  * can never come back) and then unlinks the keys.
@@ -24,6 +26,7 @@ local gen, ttl = string.match(reg, '^(%d+):(%d+)$')
 ttl = tonumber(ttl)
 local base = ARGV[1] .. 'v:' .. ARGV[2] .. ':' .. gen .. ':' .. ARGV[3] .. ':'
 local ikey = ARGV[1] .. 'i:' .. ARGV[2] .. ':' .. gen .. ':' .. ARGV[3]
+local skey = ARGV[1] .. 't:' .. ARGV[2] .. ':' .. gen .. ':' .. ARGV[3]
 `;
 
 export const GET_SCRIPT = `${PREAMBLE}
@@ -42,6 +45,11 @@ local version = 0
 if current then version = tonumber(string.match(current, '^(%d+):')) end
 if ARGV[6] ~= '' and tonumber(ARGV[6]) ~= version then return {-2, version} end
 version = version + 1
+local sessionTtl = redis.call('GET', skey)
+if sessionTtl then
+  ttl = tonumber(sessionTtl)
+  if ttl > 0 then redis.call('PEXPIRE', skey, ttl * 1000) end
+end
 local indexExisted = redis.call('EXISTS', ikey)
 if ttl > 0 then
   redis.call('SET', vkey, version .. ':' .. ARGV[5], 'PX', ttl * 1000)
@@ -96,7 +104,20 @@ for _, property in ipairs(redis.call('SMEMBERS', ikey)) do
   deleted = deleted + redis.call('DEL', base .. property)
 end
 redis.call('DEL', ikey)
+redis.call('DEL', skey)
 return {deleted}
+`;
+
+/** ARGV[4] = TTL seconds. Reply {1}. */
+export const SET_SESSION_TTL_SCRIPT = `${PREAMBLE}
+if not reg then return {-1} end
+${KEYS_OF_SCOPE}
+if tonumber(ARGV[4]) > 0 then
+  redis.call('SET', skey, ARGV[4], 'PX', tonumber(ARGV[4]) * 1000)
+else
+  redis.call('SET', skey, ARGV[4])
+end
+return {1}
 `;
 
 /** KEYS[2] = generation counter; ARGV[3] = TTL seconds. Keeps the generation of an existing namespace. */

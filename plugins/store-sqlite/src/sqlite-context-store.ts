@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS bottango_context (
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (namespace, scope, property)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bottango_sessions (
+  namespace TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  ttl_seconds INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (namespace, scope)
+) WITHOUT ROWID;
 `;
 
 /** [value, version], read in raw (array) mode, which is faster than objects on the hot path. */
@@ -60,6 +67,9 @@ interface WriteRow {
   readonly ttl_seconds: number;
   readonly version: number | null;
   readonly expires_at: number | null;
+  /** The session's own TTL (`setSessionTtl`) and when that setting lapses (0 = never); null when it has none. */
+  readonly session_ttl: number | null;
+  readonly session_expires_at: number | null;
 }
 
 interface NamespaceRow {
@@ -87,7 +97,7 @@ export class SqliteContextStore implements ContextStore {
   readonly #deleteNamespaceRow: Database.Statement<[string]>;
   readonly #deleteNamespaceEntries: Database.Statement<[string]>;
   readonly #selectEntry: Database.Statement<[string, string, string, number], EntryRow>;
-  readonly #selectForWrite: Database.Statement<[string, string, string], WriteRow>;
+  readonly #selectForWrite: Database.Statement<[string, string, string, string], WriteRow>;
   readonly #upsertEntry: Database.Statement<[string, string, string, string, number, number]>;
   readonly #deleteEntry: Database.Statement<[string, string, string], { expires_at: number }>;
   readonly #selectScope: Database.Statement<[string, string, number], { property: string; value: string }>;
@@ -95,6 +105,11 @@ export class SqliteContextStore implements ContextStore {
   readonly #deleteScope: Database.Statement<[string, string]>;
   readonly #selectExpiredAfter: Database.Statement<[string, string, string, number, number], [string, string, string]>;
   readonly #deleteIfExpired: Database.Statement<[string, string, string, number]>;
+  readonly #upsertSession: Database.Statement<[string, string, number, number]>;
+  readonly #touchSession: Database.Statement<[number, string, string]>;
+  readonly #deleteSession: Database.Statement<[string, string]>;
+  readonly #deleteNamespaceSessions: Database.Statement<[string]>;
+  readonly #deleteExpiredSessions: Database.Statement<[number]>;
   readonly #transaction: Database.Transaction<(body: () => unknown) => unknown>;
 
   constructor(@inject(SqliteContextStoreOptions) options: SqliteContextStoreOptions) {
@@ -112,9 +127,18 @@ export class SqliteContextStore implements ContextStore {
     this.#deleteNamespaceEntries = db.prepare('DELETE FROM bottango_context WHERE namespace = ?');
     this.#selectEntry = db.prepare<[string, string, string, number], EntryRow>('SELECT value, version FROM bottango_context WHERE namespace = ? AND scope = ? AND property = ? AND (expires_at = 0 OR expires_at > ?)').raw(true);
     this.#selectForWrite = db.prepare(
-      'SELECT n.ttl_seconds, c.version, c.expires_at FROM bottango_namespaces n ' +
-        'LEFT JOIN bottango_context c ON c.namespace = n.name AND c.scope = ? AND c.property = ? WHERE n.name = ?',
+      'SELECT n.ttl_seconds, c.version, c.expires_at, s.ttl_seconds AS session_ttl, s.expires_at AS session_expires_at FROM bottango_namespaces n ' +
+        'LEFT JOIN bottango_context c ON c.namespace = n.name AND c.scope = ? AND c.property = ? ' +
+        'LEFT JOIN bottango_sessions s ON s.namespace = n.name AND s.scope = ? WHERE n.name = ?',
     );
+    this.#upsertSession = db.prepare(
+      'INSERT INTO bottango_sessions (namespace, scope, ttl_seconds, expires_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (namespace, scope) DO UPDATE SET ttl_seconds = excluded.ttl_seconds, expires_at = excluded.expires_at',
+    );
+    this.#touchSession = db.prepare('UPDATE bottango_sessions SET expires_at = ? WHERE namespace = ? AND scope = ?');
+    this.#deleteSession = db.prepare('DELETE FROM bottango_sessions WHERE namespace = ? AND scope = ?');
+    this.#deleteNamespaceSessions = db.prepare('DELETE FROM bottango_sessions WHERE namespace = ?');
+    this.#deleteExpiredSessions = db.prepare('DELETE FROM bottango_sessions WHERE expires_at > 0 AND expires_at <= ?');
     this.#upsertEntry = db.prepare(
       'INSERT INTO bottango_context (namespace, scope, property, value, version, expires_at) VALUES (?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (namespace, scope, property) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at',
@@ -166,6 +190,7 @@ export class SqliteContextStore implements ContextStore {
     return this.#write(() => {
       const existed = this.#deleteNamespaceRow.run(namespace).changes > 0;
       this.#deleteNamespaceEntries.run(namespace);
+      this.#deleteNamespaceSessions.run(namespace);
       return existed;
     });
   }
@@ -187,7 +212,7 @@ export class SqliteContextStore implements ContextStore {
     const json = encodeContextValue(value, `${namespace}/${property}`);
     const scopeId = scopeKey(scope);
     const version = this.#write(() => {
-      const row = this.#selectForWrite.get(scopeId, property, namespace);
+      const row = this.#selectForWrite.get(scopeId, property, scopeId, namespace);
       if (row === undefined) throw namespaceNotRegistered(namespace);
       const now = this.#now();
       const currentVersion = row.version === null || (row.expires_at !== 0 && (row.expires_at ?? 0) <= now) ? 0 : row.version;
@@ -195,7 +220,15 @@ export class SqliteContextStore implements ContextStore {
         throw versionConflict(namespace, property, options.expectedVersion, currentVersion);
       }
       const next = currentVersion + 1;
-      this.#upsertEntry.run(namespace, scopeId, property, json, next, row.ttl_seconds > 0 ? now + row.ttl_seconds * 1000 : 0);
+      let ttlSeconds = row.ttl_seconds;
+      if (row.session_ttl !== null) {
+        if (row.session_expires_at !== 0 && (row.session_expires_at ?? 0) <= now) this.#deleteSession.run(namespace, scopeId);
+        else {
+          ttlSeconds = row.session_ttl;
+          if (ttlSeconds > 0) this.#touchSession.run(now + ttlSeconds * 1000, namespace, scopeId);
+        }
+      }
+      this.#upsertEntry.run(namespace, scopeId, property, json, next, ttlSeconds > 0 ? now + ttlSeconds * 1000 : 0);
       return next;
     });
     return { value: JSON.parse(json) as JsonValue, version };
@@ -232,7 +265,20 @@ export class SqliteContextStore implements ContextStore {
     return this.#write(() => {
       if (this.#selectNamespace.get(namespace) === undefined) throw namespaceNotRegistered(namespace);
       this.#deleteExpiredInScope.run(namespace, scopeId, this.#now());
+      this.#deleteSession.run(namespace, scopeId);
       return this.#deleteScope.run(namespace, scopeId).changes;
+    });
+  }
+
+  async setSessionTtl(namespace: string, scope: SessionScope, ttlSeconds: number): Promise<void> {
+    this.#assertOpen();
+    validateNamespaceName(namespace);
+    validateSessionScope(scope);
+    const ttl = validateTtl(ttlSeconds);
+    const scopeId = scopeKey(scope);
+    this.#write(() => {
+      if (this.#selectNamespace.get(namespace) === undefined) throw namespaceNotRegistered(namespace);
+      this.#upsertSession.run(namespace, scopeId, ttl, ttl > 0 ? this.#now() + ttl * 1000 : 0);
     });
   }
 
@@ -252,6 +298,7 @@ export class SqliteContextStore implements ContextStore {
   sweepExpired(): number {
     this.#assertOpen();
     let removed = 0;
+    this.#write(() => this.#deleteExpiredSessions.run(this.#now()));
     let after: [string, string, string] = ['', '', ''];
     for (;;) {
       const now = this.#now();
