@@ -47,6 +47,8 @@ export interface ConversationState {
   escalationFailures: number;
   /** Fallbacks in a row, for the auto-escalation dialog. */
   consecutiveFallbacks?: number;
+  /** Set by the bot's `SET_USER_PROFILE | {json}` system pattern (spec 3.6); kept across transfers. */
+  userProfile?: Record<string, JsonValue>;
   /** Recent transcript, bounded. */
   transcript: TranscriptEntry[];
   /** The skill the conversation is on: set by the transfer that brought it (absent: the first bot's first skill). */

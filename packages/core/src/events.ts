@@ -1,4 +1,5 @@
 import type { ConfidenceBand } from './confidence.js';
+import type { JsonValue } from './json.js';
 import type { TangoContext } from './tango-context.js';
 import type { TransferFailureReason } from './transfer.js';
 
@@ -52,6 +53,16 @@ export type ConversationEvent =
       readonly options: readonly { readonly intentId: string; readonly name: string; readonly score: number }[];
     }
   | { readonly type: 'dialog-ended'; readonly conversationId: string; readonly botId: string; readonly dialog: string }
+  | {
+      /** A system pattern the bot sent instead of a message (spec 3.6): the user sees nothing; the platform acts on it. */
+      readonly type: 'system-command';
+      readonly conversationId: string;
+      readonly botId: string;
+      readonly dialog: string;
+      readonly command: 'LP_CLOSEDIALOG' | 'LP_CLOSECONVERSATION' | 'SET_USER_PROFILE';
+      /** For SET_USER_PROFILE: the profile fields set. */
+      readonly profile?: Readonly<Record<string, JsonValue>>;
+    }
   | { readonly type: 'error'; readonly conversationId: string; readonly botId: string; readonly code: string; readonly message: string };
 
 export type ConversationEventType = ConversationEvent['type'];

@@ -7,6 +7,14 @@ export {
   DEFAULT_ESCALATION_FINAL_MESSAGE,
   DEFAULT_FALLBACK_MESSAGE,
   DEFAULT_GREETING_MESSAGE,
+  LP_CLOSEDIALOG,
+  LP_CLOSECONVERSATION,
+  SET_USER_PROFILE,
+  FILE_UPLOAD_SUCCESS,
+  FILE_UPLOAD_FAILED,
+  parseSystemCommand,
+  fileUploadMessage,
+  type SystemCommand,
 } from './system-messages.js';
 export { ConfidenceBand, CONFIDENCE_THRESHOLDS, confidenceBand, startsDialog } from './confidence.js';
 export {

@@ -359,3 +359,93 @@ describe('Tango Context lifecycle (spec 1.5)', () => {
     expect(said(second)).toEqual(['To the desk.', 'Rooms desk.']);
   });
 });
+
+describe('system patterns (spec 3.6)', () => {
+  const bot = (): BotDefinition => ({
+    id: 'desk',
+    skills: ['desk'],
+    intents: [],
+    dialogs: [
+      {
+        name: 'Bye',
+        type: 'standard',
+        starter: { patterns: ['bye'] },
+        interactions: [
+          { type: 'text', text: 'Goodbye!' },
+          { type: 'text', text: 'LP_CLOSEDIALOG' },
+          { type: 'text', text: 'never said' },
+        ],
+      },
+      { name: 'Quiet bye', type: 'standard', starter: { patterns: ['quiet'] }, interactions: [{ type: 'text', text: ' LP_CLOSECONVERSATION ' }] },
+      {
+        name: 'Name',
+        type: 'standard',
+        starter: { patterns: ['name'] },
+        interactions: [
+          { type: 'question', text: 'Your first name?', saveAs: 'firstName' },
+          { type: 'text', text: 'SET_USER_PROFILE | {"firstName": "{$botContext.firstName}", "lastName": "Lovelace"}' },
+          { type: 'text', text: 'Thanks {$botContext.firstName}.' },
+        ],
+      },
+      { name: 'Bad profile', type: 'standard', starter: { patterns: ['bad profile'] }, interactions: [{ type: 'text', text: 'SET_USER_PROFILE | {"firstName": {$botContext.firstName}}' }, { type: 'text', text: 'after' }] },
+      { name: 'Wait', type: 'standard', starter: { patterns: ['wait'] }, interactions: [{ type: 'question', text: 'Still there?' }] },
+      { name: 'Move', type: 'standard', starter: { patterns: ['move'] }, interactions: [{ type: 'agentTransfer', skill: 'other', message: 'BLANK_MESSAGE', tangoContext: false }] },
+      {
+        name: 'Receipt',
+        type: 'standard',
+        starter: { patterns: ['receipt'] },
+        interactions: [
+          { type: 'question', text: 'Please upload your receipt.', conditions: [{ match: 'pattern', value: 'file_upload_success:*' }, { match: 'pattern', value: 'file_upload_failed:*', next: 'Failed' }] },
+          { type: 'text', text: 'Got it.', next: 'end' },
+          { type: 'text', name: 'Failed', text: 'The upload failed.' },
+        ],
+      },
+      { name: 'Uploaded', type: 'standard', starter: { patterns: ['file_upload_success:*'] }, interactions: [{ type: 'text', text: 'A file, thanks.' }] },
+      { name: 'Fallback', type: 'fallback', interactions: [{ type: 'text', text: 'Sorry?' }] },
+    ],
+  });
+
+  it('LP_CLOSEDIALOG closes the conversation with a survey: not shown, nothing after it runs, the next message starts afresh', async () => {
+    const rt = await createRuntime({ bots: [bot()], modules: [scripted] });
+    const id = await rt.startConversation({ botId: 'desk' });
+    await rt.send(id, 'wait');
+    const events = await rt.send(id, 'bye');
+    expect(said(events)).toEqual(['Goodbye!']);
+    expect(only(events, 'system-command')).toEqual([{ type: 'system-command', conversationId: id, botId: 'desk', dialog: 'Bye', command: 'LP_CLOSEDIALOG' }]);
+    expect((await rt.getConversation(id))?.dialogStack).toEqual([]);
+    // The question of "Wait" was dropped with the conversation: nothing is asked again.
+    expect(said(await rt.send(id, 'hello?'))).toEqual(['Sorry?']);
+    const quiet = await rt.send(id, 'quiet');
+    expect(said(quiet)).toEqual([]);
+    expect(only(quiet, 'system-command')[0]?.command).toBe('LP_CLOSECONVERSATION');
+  });
+
+  it('SET_USER_PROFILE | {json} sets the user profile, shows nothing, and survives a transfer; bad JSON is an error event', async () => {
+    const other: BotDefinition = { id: 'other', skills: ['other'], intents: [], dialogs: [{ name: 'Hi', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'text', text: 'Other here.' }] }] };
+    const rt = await createRuntime({ bots: [bot(), other], modules: [scripted] });
+    const id = await rt.startConversation({ botId: 'desk' });
+    await rt.send(id, 'name');
+    const events = await rt.send(id, 'Ada');
+    expect(said(events)).toEqual(['Thanks Ada.']);
+    expect(only(events, 'system-command')[0]).toMatchObject({ command: 'SET_USER_PROFILE', profile: { firstName: 'Ada', lastName: 'Lovelace' } });
+    expect((await rt.getConversation(id))?.userProfile).toEqual({ firstName: 'Ada', lastName: 'Lovelace' });
+    const bad = await rt.send(id, 'bad profile');
+    expect(said(bad)).toEqual(['after']);
+    expect(only(bad, 'error')[0]).toMatchObject({ code: 'INVALID_DEFINITION' });
+    expect(only(bad, 'error')[0]?.message).toContain('SET_USER_PROFILE needs a JSON object');
+    await rt.send(id, 'move');
+    expect(await rt.getConversation(id)).toMatchObject({ ownerBotId: 'other', userProfile: { firstName: 'Ada', lastName: 'Lovelace' } });
+  });
+
+  it('file_upload_success:<msg> / file_upload_failed:<msg> reach the bot as platform messages: starters and question conditions', async () => {
+    const rt = await createRuntime({ bots: [bot()], modules: [scripted] });
+    const id = await rt.startConversation({ botId: 'desk' });
+    const started = await rt.fileUploaded(id, { success: true, message: 'receipt.pdf' });
+    expect(only(started, 'user-message')).toEqual([{ type: 'user-message', conversationId: id, text: 'file_upload_success:receipt.pdf', system: true }]);
+    expect(said(started)).toEqual(['A file, thanks.']);
+    await rt.send(id, 'receipt');
+    expect(said(await rt.fileUploaded(id, { success: false, message: 'too big' }))).toEqual(['The upload failed.']);
+    await rt.send(id, 'receipt');
+    expect(said(await rt.fileUploaded(id, { success: true, message: 'scan.png' }))).toEqual(['Got it.']);
+  });
+});

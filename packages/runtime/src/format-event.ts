@@ -19,6 +19,8 @@ export function formatConversationEvent(event: ConversationEvent): string | unde
       return `  · ${event.botId} asks to choose: ${event.options.map((o) => `${o.name} (${o.score.toFixed(2)})`).join(', ')}`;
     case 'dialog-ended':
       return undefined;
+    case 'system-command':
+      return `  · ${event.botId} sends ${event.command}${event.profile ? ` ${JSON.stringify(event.profile)}` : ''}`;
     case 'error':
       return `  ! ${event.botId}: ${event.code}: ${event.message}`;
   }

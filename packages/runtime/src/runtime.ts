@@ -6,6 +6,9 @@ import {
   BottangoErrorCode,
   DEFAULT_ESCALATION_FINAL_MESSAGE,
   DEFAULT_FALLBACK_MESSAGE,
+  SET_USER_PROFILE,
+  fileUploadMessage,
+  parseSystemCommand,
   TransferFailureReason,
   isEmptyTangoContext,
   resolveAgentConnector,
@@ -243,6 +246,24 @@ export class BottangoRuntime implements TransferReceiver {
   }
 
   /**
+   * The platform's message to the bot after the user uploaded a file (spec 3.6): `file_upload_success:<message>` or
+   * `file_upload_failed:<message>`, handled like `__agent_escalation_failed__` — as if the user typed it (dialog-starter
+   * patterns such as `file_upload_success:*`, a waiting question's conditions), but never as the user's own text (no
+   * group search, no context switching, skipped as "the last user message"). Only for a conversation whose owner runs
+   * in this process.
+   */
+  async fileUploaded(conversationId: string, upload: { readonly success: boolean; readonly message: string }): Promise<ConversationEvent[]> {
+    this.#assertOpen();
+    return this.#queue.run(conversationId, async () => {
+      const state = await this.#load(conversationId);
+      if (this.#parts.localBots && !this.#parts.localBots.has(state.ownerBotId)) {
+        throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `conversation "${conversationId}" is held by bot "${state.ownerBotId}", which runs in another process: report the upload there`);
+      }
+      return (await this.#userTurn(state, fileUploadMessage(upload.success, upload.message), false, true)).events;
+    });
+  }
+
+  /**
    * A user message a transport delivered to `botId` with its per-conversation sequence number: applied exactly once
    * and in order — an earlier message or a transfer in flight makes it wait, a redelivery is recognised by `seq`.
    */
@@ -365,6 +386,8 @@ export class BottangoRuntime implements TransferReceiver {
       escalationFailures: 0,
       transcript: previous.transcript,
       turns: previous.turns,
+      // The consumer's profile is the platform's, not the sender's: it stays with the conversation.
+      ...(previous.userProfile !== undefined ? { userProfile: previous.userProfile } : {}),
       ...transferArrival(request, previous, this.#parts.bots.get(request.fromBotId)?.definition.skills[0]),
       ...(previous.metadata !== undefined ? { metadata: previous.metadata } : {}),
       ...(previous.version !== undefined ? { version: previous.version } : {}),
@@ -506,7 +529,8 @@ export class BottangoRuntime implements TransferReceiver {
       const question = dialog.definition.interactions[frame.position];
       if (question?.type === 'question') {
         // Response conditions come first (they restrict context switching), then context switching (spec 5.7).
-        const condition = system ? undefined : bot.answerCondition(dialog, frame.position, text);
+        // Conditions see platform messages too (a `file_upload_success:*` pattern answers "please upload your receipt").
+        const condition = bot.answerCondition(dialog, frame.position, text);
         if (!condition && question.contextSwitching !== false && !system) {
           const match = bot.matchStarter(text);
           if ((match.kind === 'pattern' || match.kind === 'intent') && match.dialog.name !== frame.dialog) {
@@ -679,11 +703,15 @@ export class BottangoRuntime implements TransferReceiver {
       turn.triggerNext = undefined;
       await this.#runScript(turn, bot, interaction.preProcess, 'preProcess');
       switch (interaction.type) {
-        case 'text':
-          this.#sayText(turn, bot, dialog.name, this.#template(turn, interaction.text));
+        case 'text': {
+          const text = this.#template(turn, interaction.text);
+          const command = parseSystemCommand(text);
+          if (command === undefined) this.#sayText(turn, bot, dialog.name, text);
           await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
+          if (command !== undefined && this.#systemCommand(turn, bot, dialog.name, command) === 'closed') return;
           this.#advance(turn, bot, interaction.next);
           break;
+        }
         case 'question':
           this.#sayText(turn, bot, dialog.name, this.#template(turn, interaction.text));
           await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
@@ -927,6 +955,33 @@ export class BottangoRuntime implements TransferReceiver {
   async #beginConversation(turn: Turn, bot: CompiledBot): Promise<void> {
     Object.assign(turn.state.variables, await loadForeverVariables(this.#parts.store, this.#parts.logger, turn.state.userId, bot.id));
     await this.#runScript(turn, bot, bot.definition.globalFunctions?.initConversation, 'initConversation');
+  }
+
+  /**
+   * A system pattern a text interaction sent instead of a message (spec 3.6). `SET_USER_PROFILE | {json}` merges the
+   * fields into the conversation's user profile. `LP_CLOSEDIALOG` (with survey) and `LP_CLOSECONVERSATION` close the
+   * conversation: the interactions after it do not run, and the dialogs, a pending Tango Context and a pending
+   * disambiguation are dropped, so a later user message starts afresh, as a new conversation would (session bot
+   * variables are kept). A malformed `SET_USER_PROFILE` is an `INVALID_DEFINITION` error event and sends nothing.
+   */
+  #systemCommand(turn: Turn, bot: CompiledBot, dialog: string, command: NonNullable<ReturnType<typeof parseSystemCommand>>): 'closed' | 'sent' | 'failed' {
+    const state = turn.state;
+    if ('error' in command) {
+      this.#out(turn, { type: 'error', conversationId: state.id, botId: bot.id, code: BottangoErrorCode.InvalidDefinition, message: `dialog "${dialog}": ${command.error}` });
+      return 'failed';
+    }
+    if (command.command === SET_USER_PROFILE) {
+      state.userProfile = { ...state.userProfile, ...command.profile };
+      this.#out(turn, { type: 'system-command', conversationId: state.id, botId: bot.id, dialog, command: command.command, profile: command.profile });
+      return 'sent';
+    }
+    this.#out(turn, { type: 'system-command', conversationId: state.id, botId: bot.id, dialog, command: command.command });
+    state.dialogStack = [];
+    state.pendingTangoContext = {};
+    delete state.pendingIntentByDomain;
+    delete state.disambiguation;
+    state.consecutiveFallbacks = 0;
+    return 'closed';
   }
 
   /** A text or question interaction's text: split at 320 characters unless `setAllowMaxTextResponse(true)` (spec 3.5). */

@@ -12,6 +12,7 @@ const EVENT_TYPES: readonly ConversationEventType[] = [
   'fallback',
   'disambiguation',
   'dialog-ended',
+  'system-command',
   'error',
 ];
 
