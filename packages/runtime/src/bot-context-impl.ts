@@ -63,13 +63,20 @@ export class BotContextImpl implements BotContext {
   }
 
   setBotTransferDomainName(domainName: string): void {
-    const pending = this.#turn.state.pendingIntentByDomain;
-    this.#turn.state.pendingIntentByDomain = { intentName: pending?.intentName ?? '', domainName: String(domainName) };
+    this.#setIntentByDomainHalf({ domainName: String(domainName) });
   }
 
   setBotTransferIntentName(intentName: string): void {
+    this.#setIntentByDomainHalf({ intentName: String(intentName) });
+  }
+
+  /** Era 2: one half of (intent name, domain). Once both are set they overwrite an intent ID set earlier, as `setBotTransferIntentbyDomain` does. */
+  #setIntentByDomainHalf(half: { intentName?: string; domainName?: string }): void {
     const pending = this.#turn.state.pendingIntentByDomain;
-    this.#turn.state.pendingIntentByDomain = { intentName: String(intentName), domainName: pending?.domainName ?? '' };
+    const intentName = half.intentName ?? pending?.intentName ?? '';
+    const domainName = half.domainName ?? pending?.domainName ?? '';
+    if (intentName && domainName) this.setBotTransferIntentbyDomain(intentName, domainName);
+    else this.#turn.state.pendingIntentByDomain = { intentName, domainName };
   }
 
   setBotTransferUserMessage(message: string): void {

@@ -81,6 +81,27 @@ describe('botContext: era 2 setBotTransferDomainName / setBotTransferIntentName'
     }
   });
 
+  it('follows the setters-overwrite rule with setBotTransferIntentId: the later of the two wins (the pair counts once complete)', async () => {
+    const cases: [(ctx: BotContext) => void, string][] = [
+      [(ctx) => (ctx.setBotTransferIntentId('o-99'), ctx.setBotTransferDomainName('orders'), ctx.setBotTransferIntentName('order status')), 'o-17'],
+      [(ctx) => (ctx.setBotTransferDomainName('orders'), ctx.setBotTransferIntentName('order status'), ctx.setBotTransferIntentId('o-99')), 'o-99'],
+      [(ctx) => (ctx.setBotTransferDomainName('orders'), ctx.setBotTransferIntentId('o-99')), 'o-99'],
+    ];
+    for (const [script, intentId] of cases) {
+      const rt = await createRuntime({ bots: [senderBot({ tangoContext: true }, script), receiver], modules: [keywordMatcher] });
+      const id = await rt.startConversation({ botId: 'sender' });
+      expect((await rt.send(id, 'transfer please')).find((e) => e.type === 'transfer')).toMatchObject({ context: { intentId } });
+    }
+    // A complete pair replaces the earlier intent ID even when it names no intent (as setBotTransferIntentbyDomain does).
+    const rt = await createRuntime({
+      bots: [senderBot({ tangoContext: true }, (ctx) => (ctx.setBotTransferIntentId('o-17'), ctx.setBotTransferIntentName('no such intent'), ctx.setBotTransferDomainName('orders'))), receiver],
+      modules: [keywordMatcher],
+    });
+    const id = await rt.startConversation({ botId: 'sender' });
+    const transfer = (await rt.send(id, 'transfer please')).find((e) => e.type === 'transfer');
+    expect(transfer && 'context' in transfer ? transfer.context?.intentId : 'no transfer').toBeUndefined();
+  });
+
   it('sends no intent when only one half is set', async () => {
     const rt = await createRuntime({ bots: [senderBot({ tangoContext: true }, (ctx) => ctx.setBotTransferIntentName('order status')), receiver], modules: [keywordMatcher] });
     const id = await rt.startConversation({ botId: 'sender' });
@@ -290,6 +311,32 @@ describe('skipPreviousDialog and setTriggerNextMessage', () => {
     const events = await rt.send(id, 'maybe');
     expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'INVALID_DEFINITION', message: 'dialog "Jump" has no interaction "Nowhere"' });
     expect(said(events)).toEqual(['no path']);
+  });
+  it("drops a setTriggerNextMessage made in a question's pre-process code once the question waits", async () => {
+    const rt = await createRuntime({
+      bots: [
+        {
+          id: 'asker',
+          skills: [],
+          intents: [],
+          dialogs: [
+            {
+              name: 'Ask',
+              type: 'standard',
+              starter: { patterns: ['ask'] },
+              interactions: [
+                { type: 'question', text: 'name?', preProcess: (ctx) => ctx.setTriggerNextMessage('Last') },
+                { type: 'text', text: 'following' },
+                { type: 'text', name: 'Last', text: 'last' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const id = await rt.startConversation({ botId: 'asker' });
+    expect(said(await rt.send(id, 'ask'))).toEqual(['name?']);
+    expect(said(await rt.send(id, 'Ada'))).toEqual(['following', 'last']);
   });
 });
 
