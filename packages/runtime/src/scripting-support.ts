@@ -3,7 +3,7 @@ import type { AgentDirectory } from './agent-directory.js';
 import type { ScriptTurn } from './bot-context-impl.js';
 
 /** Conversation Builder splits a text response into messages of at most this many characters (spec 3.5). */
-export const MAX_TEXT_RESPONSE = 320;
+const MAX_TEXT_RESPONSE = 320;
 
 /**
  * Splits a bot text into messages of at most `max` characters, at the last space or line break before the limit (a
@@ -55,9 +55,9 @@ export function preferredAgent(directory: AgentDirectory, skill: string, agentId
 }
 
 /** Where `persistForever` bot variables live: user scope of this namespace, one property per bot and variable. */
-export const FOREVER_NAMESPACE = '__bottango_bot_variables';
+const FOREVER_NAMESPACE = '__bottango_bot_variables';
 /** 180 days, as the spec's `persistForever`. */
-export const FOREVER_TTL_SECONDS = 180 * 24 * 3600;
+const FOREVER_TTL_SECONDS = 180 * 24 * 3600;
 
 function foreverPrefix(botId: string): string {
   return `${botId}/`;
