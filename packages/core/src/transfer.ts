@@ -46,7 +46,7 @@ export const TransferFailureReason = {
   Rejected: 'rejected',
   /** The receiving bot did not respond in time. */
   Timeout: 'timeout',
-  /** The skill is not held by any bot agent of the platform, or is not a valid skill. */
+  /** The skill is not a skill: empty, or a `{$botContext.…}` variable left unset (a well-formed skill nobody holds is `no-agent-available`). */
   UnknownSkill: 'unknown-skill',
   /** The bot tried to transfer to a skill it holds itself, or back to a bot the conversation already left in this turn. */
   Loop: 'transfer-loop',

@@ -1,6 +1,7 @@
+import { ContainerModule } from 'inversify';
 import { describe, expect, it, vi } from 'vitest';
-import { AGENT_ESCALATION_FAILED, DEFAULT_FALLBACK_MESSAGE, ManualClock, type AgentConnectorSettings, type BotDefinition, type ConversationEvent, type Interaction } from '@bottango/core';
-import { createRuntime, type BottangoRuntime, type RuntimeOptions } from './index.js';
+import { AGENT_ESCALATION_FAILED, ConversationStateStore, DEFAULT_FALLBACK_MESSAGE, ManualClock, type AgentConnectorSettings, type BotDefinition, type ConversationEvent, type Interaction } from '@bottango/core';
+import { createRuntime, MemoryConversationStateStore, type BottangoRuntime, type RuntimeOptions } from './index.js';
 
 function said(events: readonly ConversationEvent[]): string[] {
   return events.flatMap((e) => (e.type === 'bot-message' ? [`${e.botId}: ${e.text}`] : []));
@@ -261,5 +262,49 @@ describe('line breaks in transfer messages (spec 3.2)', () => {
     const grouped = await createRuntime({ bots: [member('a', 'apples'), member('b', 'bananas')], groups: [{ id: 'help', collaboration: true, transferMessage: 'Passing you on.\\\\nOne moment.' }] });
     const conversation = await grouped.startConversation({ botId: 'a' });
     expect(said(await grouped.send(conversation, 'bananas'))).toEqual(['a: Passing you on.\nOne moment.', 'b: b here']);
+  });
+});
+
+describe('connector: stuck conversations (spec 3.4)', () => {
+  /** Version 1 of the front bot asks a question; version 2, deployed on the same states, no longer has that dialog. */
+  async function stuckConversation(connector: AgentConnectorSettings, clock = new ManualClock()): Promise<{ rt: BottangoRuntime; id: string; clock: ManualClock }> {
+    const states = new MemoryConversationStateStore();
+    const shared = new ContainerModule(({ bind }) => void bind(ConversationStateStore).toConstantValue(states));
+    const v1: BotDefinition = { ...front(), dialogs: [{ name: 'Ask', type: 'standard', starter: { patterns: ['ask'] }, interactions: [{ type: 'question', text: 'Which order?' }] }] };
+    const old = await createRuntime({ bots: [v1], modules: [shared] });
+    const id = await old.startConversation({ botId: 'front' });
+    await old.send(id, 'ask');
+    const rt = await createRuntime({ bots: [front({}, connector), desk('people', 'humans')], modules: [shared], clock });
+    return { rt, id, clock };
+  }
+
+  it('without the stuck settings, a message the bot cannot handle fails as before', async () => {
+    const { rt, id } = await stuckConversation({});
+    await expect(rt.send(id, 'A-17')).rejects.toThrow('bot "front" has no dialog "Ask"');
+  });
+
+  it('escalateOnStuckConversation: the message is tried again after retryMessageInterval, then the conversation goes to the stuck skill', async () => {
+    const { rt, id, clock } = await stuckConversation({
+      escalateOnStuckConversation: true,
+      escalationSkillIdOnStuckConversation: 'humans',
+      escalationMessageOnStuckConversation: 'Let me find a person.',
+      retryMessageInterval: 1_000,
+    });
+    const sent = rt.send(id, 'A-17');
+    await vi.waitFor(() => expect(clock.pending).toBe(1));
+    clock.advance(1_000);
+    const events = await sent;
+    expect(only(events, 'error')[0]?.message).toContain('stuck conversation: the message could not be handled: bot "front" has no dialog "Ask"');
+    expect(said(events)).toEqual(['front: Let me find a person.', 'people: people got: A-17']);
+    expect((await rt.getConversation(id))?.ownerBotId).toBe('people');
+  });
+
+  it('userRetryOnStuckConversation asks the user to try again; with no stuck skill the escalation fails with the final message', async () => {
+    const retry = await stuckConversation({ userRetryOnStuckConversation: 'Sorry, please say that again.', messageResendMaxRetries: 0 });
+    expect(said(await retry.rt.send(retry.id, 'A-17'))).toEqual(['front: Sorry, please say that again.']);
+    // The broken dialog was dropped: the next message is handled afresh.
+    expect(said(await retry.rt.send(retry.id, 'hello'))).toEqual(['front: front heard you']);
+    const none = await stuckConversation({ escalateOnStuckConversation: true, messageResendMaxRetries: 0 });
+    expect(said(await none.rt.send(none.id, 'A-17'))).toEqual(['front: Not able to transfer to Agent at this time. Please try later.']);
   });
 });

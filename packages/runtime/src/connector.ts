@@ -53,7 +53,7 @@ export class ConversationTimers {
   }
 
   clearAll(): void {
-    for (const id of [...this.#timers.keys()]) this.clear(id);
+    for (const id of this.#timers.keys()) this.clear(id);
   }
 }
 
@@ -90,7 +90,7 @@ export class MessageJoiner<T> {
   /** Handles every waiting batch now (the runtime is closing). */
   flushAll(): void {
     this.#timers.clearAll();
-    for (const id of [...this.#batches.keys()]) this.#flush(id);
+    for (const id of this.#batches.keys()) this.#flush(id);
   }
 
   #flush(conversationId: string): void {

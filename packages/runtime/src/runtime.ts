@@ -90,6 +90,12 @@ const MAX_REMEMBERED_OWNERS = 10_000;
 /** The connector's greeting goes this long after a bot joined with nothing to act on (spec 1.3: 3 s, not adjustable). */
 const GREETING_AFTER_MS = 3_000;
 
+/** The dialog name of what a stuck conversation says (`#escalate` only reads a dialog's name). */
+const STUCK = '(stuck conversation)';
+
+/** What `#deliver` resolves with (`stale` comes back as a failure). */
+type Delivered = Exclude<TransferOutcome, { kind: 'stale' }>;
+
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
 const MAX_STEPS_PER_TURN = 50;
 
@@ -241,8 +247,58 @@ export class BottangoRuntime implements TransferReceiver {
         for (const event of events) this.#emit(event);
         return events;
       }
-      return (await this.#userTurn(state ?? (await this.#load(conversationId)), text, false)).events;
+      return this.#localUserTurn(state ?? (await this.#load(conversationId)), text);
     });
+  }
+
+  /**
+   * A user message to a bot of this process. One it cannot handle (an error that does not pass by itself) goes to the
+   * caller, unless the bot's connector handles stuck conversations (spec 3.4): then the message is tried again
+   * `messageResendMaxRetries` times, `retryMessageInterval` apart, and if it still fails the user is asked to try again
+   * (`userRetryOnStuckConversation`) or the conversation is transferred (`escalateOnStuckConversation`).
+   */
+  async #localUserTurn(state: ConversationState, text: string): Promise<ConversationEvent[]> {
+    const connector = resolveAgentConnector(this.bot(state.ownerBotId).definition.connector);
+    const handlesStuck = connector.escalateOnStuckConversation || connector.userRetryOnStuckConversation !== undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.#userTurn(state, text, false)).events;
+      } catch (error) {
+        if (!handlesStuck || isTransient(error)) throw error;
+        if (attempt >= connector.messageResendMaxRetries) return this.#stuck(await this.#load(state.id), text, error);
+        await sleep(this.#parts.clock, connector.retryMessageInterval);
+        state = await this.#load(state.id);
+      }
+    }
+  }
+
+  /**
+   * A stuck conversation: its dialogs are dropped (whatever state made the message fail), and the user is asked to try
+   * again, or the conversation goes to `escalationSkillIdOnStuckConversation` with `escalationMessageOnStuckConversation`
+   * (no skill: the final escalation message, as when retries run out).
+   */
+  async #stuck(state: ConversationState, text: string, error: unknown): Promise<ConversationEvent[]> {
+    const bot = this.bot(state.ownerBotId);
+    const connector = resolveAgentConnector(bot.definition.connector);
+    const events: ConversationEvent[] = [];
+    this.#collectors.set(state.id, events);
+    try {
+      state.dialogStack = [];
+      const turn = newTurn(state, text, [bot.id], { events, outbox: false });
+      this.#out(turn, { type: 'user-message', conversationId: state.id, text });
+      this.#record(state, { from: 'user', text });
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#out(turn, { type: 'error', conversationId: state.id, botId: bot.id, code: BottangoError.is(error) ? error.code : BottangoErrorCode.MessageFailed, message: `stuck conversation: the message could not be handled: ${reason}` });
+      const skill = connector.escalationSkillIdOnStuckConversation;
+      if (connector.userRetryOnStuckConversation !== undefined) this.#say(turn, bot, STUCK, connector.userRetryOnStuckConversation);
+      else if (skill === undefined) await this.#finalEscalationFailure(turn, bot, '', 'stuck conversation, and the connector has no escalationSkillIdOnStuckConversation');
+      else await this.#escalate(turn, bot, { name: STUCK } as CompiledDialog, { type: 'agentTransfer', skill, message: connector.escalationMessageOnStuckConversation ?? BLANK_MESSAGE, tangoContext: false });
+      await this.#drainInjected(turn);
+      if (!turn.transferred) await this.#commit(turn);
+      return events;
+    } finally {
+      this.#collectors.delete(state.id);
+    }
   }
 
   /**
@@ -325,7 +381,10 @@ export class BottangoRuntime implements TransferReceiver {
       this.#collectors.set(conversationId, events);
       try {
         const turn = newTurn(state, lastUserMessage(state) ?? '', [state.ownerBotId], { events, outbox: true });
-        await this.#lateFailure(turn, this.bot(state.ownerBotId), pending.skill, { kind: 'failed', ...failure });
+        const bot = this.bot(state.ownerBotId);
+        // Across processes the Tango Context is not kept with the pending transfer: the fallback skill gets none.
+        const next = await this.#tryFallbackSkill(turn, bot, pending.skill, { kind: 'failed', ...failure }, undefined);
+        if (next.outcome.kind === 'failed') await this.#lateFailure(turn, bot, next.skill, next.outcome);
         await this.#drainInjected(turn);
         if (!turn.transferred) await this.#commit(turn);
         return { state: turn.state, events, firstEvent: turn.firstEvent, ...(before ? { before } : {}) };
@@ -787,18 +846,22 @@ export class BottangoRuntime implements TransferReceiver {
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
     const agent = interaction.agentId === undefined ? undefined : this.#template(turn, interaction.agentId).trim();
-    let failedTo = skill;
-    let outcome = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
-    const fallbackSkill = bot.definition.connector?.fallbackSkillId;
-    if (outcome.kind === 'failed' && outcome.reason === TransferFailureReason.Timeout && fallbackSkill !== undefined && fallbackSkill !== skill) {
-      // Nobody took it within fallbackEscalationTime: the connector's fallback skill, once (spec 3.2, 3.4).
-      this.#out(turn, { type: 'transfer-failed', conversationId: state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: `${outcome.message}; trying the fallback skill "${fallbackSkill}"` });
-      failedTo = fallbackSkill;
-      outcome = await this.#deliver(turn, bot, fallbackSkill, undefined, context, false);
-    }
+    const delivered = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
+    const { outcome, skill: tried } = await this.#tryFallbackSkill(turn, bot, skill, delivered, context);
     if (interaction.responseDataVariable !== undefined) turn.requestVariables.set(interaction.responseDataVariable, outcome.kind === 'failed' ? 'failure' : 'success');
     await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
-    if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, failedTo, outcome);
+    if (outcome.kind === 'failed') await this.#lateFailure(turn, bot, tried, outcome);
+  }
+
+  /**
+   * A transfer nobody took within the sender's `fallbackEscalationTime` goes once to its connector's `fallbackSkillId`
+   * (spec 3.2, 3.4); any other outcome, or no fallback skill, is returned as it is.
+   */
+  async #tryFallbackSkill(turn: Turn, bot: CompiledBot, skill: string, outcome: Delivered, context: TangoContext | undefined): Promise<{ outcome: Delivered; skill: string }> {
+    const fallbackSkill = bot.definition.connector?.fallbackSkillId;
+    if (outcome.kind !== 'failed' || outcome.reason !== TransferFailureReason.Timeout || fallbackSkill === undefined || fallbackSkill === skill) return { outcome, skill };
+    this.#out(turn, { type: 'transfer-failed', conversationId: turn.state.id, fromBotId: bot.id, toSkill: skill, reason: outcome.reason, stage: 'late', message: `${outcome.message}; trying the fallback skill "${fallbackSkill}"` });
+    return { outcome: await this.#deliver(turn, bot, fallbackSkill, undefined, context, false), skill: fallbackSkill };
   }
 
   /**

@@ -138,7 +138,8 @@ export class RedisStreamsTransport implements TransferTransport {
     // which must not take it back: then the transfer goes to the inbox of one accepting candidate instead.
     const excludedHolderReads = request.toBotId === undefined && live.some((a) => a.connected && excluded.has(a.botId) && a.skills.includes(request.skill));
     const toBotId = request.toBotId ?? (excludedHolderReads ? accepting[Math.floor(Math.random() * accepting.length)]?.botId : undefined);
-    const deadline = Date.now() + this.settings.transferTimeoutMs;
+    // The sending bot's fallbackEscalationTime when it sets one, else this transport's transferTimeoutMs.
+    const deadline = Date.now() + (request.timeoutMs ?? this.settings.transferTimeoutMs);
     const stream = toBotId !== undefined ? this.keys.inbox(toBotId) : this.keys.skill(request.skill);
     // Pipelined, deadline first: a process that dies between the two leaves a deadline, so the transfer fails late.
     await Promise.all([
