@@ -91,8 +91,9 @@ function memberIntentCandidates(members: readonly CompiledBot[], text: string): 
       intentId: best.intentId,
       score: best.score,
       band: confidenceBand(best.score),
-      // A close call that this bot would disambiguate still counts: the score is at GOOD or better and a dialog starts from it.
-      eligible: startsDialog(best.score) && (match.kind === 'intent' ? match.intentId === best.intentId : match.kind === 'disambiguate'),
+      // Only an intent at GOOD or better takes a conversation over (spec 6.1); the highest raw score wins (5.4), so a bot
+      // disambiguates only below GOOD, which never counts here.
+      eligible: startsDialog(best.score) && match.kind === 'intent' && match.intentId === best.intentId,
     });
   }
   return intents;
