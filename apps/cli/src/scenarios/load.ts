@@ -56,7 +56,7 @@ export async function loadScenarioFile(file: string): Promise<ScenarioFile> {
   const scenarios = root.scenarios.map((s, i): Scenario => {
     const p = `scenarios[${i}]`;
     const start = s.start ?? root.start;
-    if (start === undefined) problems.push(`${p}.start: no start bot (set start here or at the top of the file)`);
+    if (start === undefined && s.loadError === undefined) problems.push(`${p}.start: no start bot (set start here or at the top of the file)`);
     if (s.loadError !== undefined && s.turns !== undefined) problems.push(`${p}.turns: a scenario with loadError has no turns (its bots never load)`);
     if (s.loadError === undefined && s.turns === undefined) problems.push(`${p}.turns: must be a non-empty list of turns (or loadError, for bots that must fail to load)`);
     const conversationStarts: Record<string, string> = {};
