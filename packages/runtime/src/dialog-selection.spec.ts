@@ -346,6 +346,23 @@ describe('Tango Context lifecycle (spec 1.5)', () => {
     expect(said(back)).toEqual(['To the desk.', 'Parking desk.']);
   });
 
+  it('drops the context of the dialogs underneath when skipPreviousDialog ends them', async () => {
+    const skipper: BotDefinition = {
+      ...front(),
+      dialogs: [
+        ...front().dialogs,
+        { name: 'Skip', type: 'standard', starter: { patterns: ['skip'] }, interactions: [{ type: 'text', text: 'Skipping back.', preProcess: (ctx) => ctx.setBotVariable('skipPreviousDialog', 'true', false) }] },
+      ],
+    };
+    const rt = await createRuntime({ bots: [skipper, desk()], modules: [scripted] });
+    const id = await rt.startConversation({ botId: 'front' });
+    await rt.send(id, 'parking');
+    expect(said(await rt.send(id, 'skip'))).toEqual(['Skipping back.']);
+    const events = await rt.send(id, 'book a room');
+    expect(only(events, 'transfer')[0]?.context).toEqual({});
+    expect(said(events)).toEqual(['To the desk.', 'Rooms desk.']);
+  });
+
   it('lets the later setter win: setBotTangoContextVariable after setBotTransferIntentbyDomain, and the reverse', async () => {
     const rt = await createRuntime({ bots: [front(), desk()], modules: [scripted] });
     const id = await rt.startConversation({ botId: 'front' });

@@ -744,6 +744,7 @@ export class BottangoRuntime implements TransferReceiver {
         // skipPreviousDialog (spec 2.4): no return to the dialogs underneath.
         if (under && skipsPreviousDialog(turn)) {
           state.dialogStack = [];
+          takeBackPendingContext(state); // the dialogs underneath are gone, and the context they prepared with them
           continue;
         }
         if (under?.awaitingAnswer) {
