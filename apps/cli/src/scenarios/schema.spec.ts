@@ -16,10 +16,12 @@ describe('scenario.schema.json', () => {
   });
 
   it('describes every key of the file, a scenario and a turn, and offers each event kind', () => {
-    const schema = scenarioJsonSchema() as { properties: Record<string, unknown>; definitions: Record<string, { properties?: Record<string, unknown> }> };
+    const schema = scenarioJsonSchema() as { properties: Record<string, unknown>; definitions: Record<string, { properties?: Record<string, unknown>; oneOf?: unknown[] }> };
     expect(Object.keys(schema.properties)).toEqual(['bots', 'start', 'store', 'isolation', 'scenarios']);
     expect(Object.keys(schema.definitions['bottango-scenario-expectation']?.properties ?? {})).toEqual(['says', 'dialog', 'dialogEnded', 'transfer', 'transferFailed', 'fallback', 'disambiguation', 'error', 'userMessage', 'count']);
     expect(Object.keys(schema.definitions['bottango-scenario-forbidden']?.properties ?? {})).toContain('after');
+    // Exactly one event kind per entry, for editors too.
+    expect(schema.definitions['bottango-scenario-expectation']?.oneOf).toHaveLength(9);
   });
 
   it('is shipped in the CLI package', async () => {

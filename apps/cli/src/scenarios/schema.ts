@@ -115,10 +115,13 @@ function exactlyOneKind(value: Record<string, unknown>, ctx: z.core.$RefinementC
   }
 }
 
+/** Exactly one event kind, as JSON Schema says it (for editors; the loader's check is `exactlyOneKind`). */
+const ONE_KIND = KIND_NAMES.map((kind) => ({ required: [kind] }));
+
 /** An event of one kind, without a count: what `after:` names. */
 const eventPattern = mapping(kindShape, 'expectation')
   .superRefine(exactlyOneKind)
-  .meta({ id: id('event'), description: 'An event: exactly one of says, dialog, dialogEnded, transfer, transferFailed, fallback, disambiguation, error, userMessage.', minProperties: 1, maxProperties: 1 });
+  .meta({ id: id('event'), description: 'An event: exactly one of says, dialog, dialogEnded, transfer, transferFailed, fallback, disambiguation, error, userMessage.', oneOf: ONE_KIND });
 
 const expectation = mapping(
   {
@@ -130,7 +133,7 @@ const expectation = mapping(
   'expectation',
 )
   .superRefine(exactlyOneKind)
-  .meta({ id: id('expectation'), description: 'An event that must happen: exactly one event kind, optionally with count.', minProperties: 1 });
+  .meta({ id: id('expectation'), description: 'An event that must happen: exactly one event kind, optionally with count.', oneOf: ONE_KIND });
 
 const forbidden = mapping(
   {
@@ -141,7 +144,7 @@ const forbidden = mapping(
   'expectation',
 )
   .superRefine(exactlyOneKind)
-  .meta({ id: id('forbidden'), description: 'An event that must not happen: exactly one event kind, optionally with after and within.', minProperties: 1 });
+  .meta({ id: id('forbidden'), description: 'An event that must not happen: exactly one event kind, optionally with after and within.', oneOf: ONE_KIND });
 
 const checks = {
   conversation: name.optional().meta({ description: 'Which conversation of the scenario (default: main). A name used for the first time starts a new conversation of the same user.' }),
