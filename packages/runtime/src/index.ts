@@ -12,7 +12,7 @@ export {
   type GroupRoute,
 } from './runtime.js';
 export type { ConversationStep, MessageStepResult } from './conversation-step.js';
-export { CompiledBot, type CompiledDialog, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
+export { CompiledBot, type CompiledDialog, type CompiledCondition, type StarterMatch, type DisambiguationOption } from './compiled-bot.js';
 export { AgentDirectory, type AgentStatus } from './agent-directory.js';
 export { InProcessTransferTransport, type InProcessTransportOptions } from './in-process-transport.js';
 export { MemoryConversationStateStore } from './memory-conversation-state-store.js';
