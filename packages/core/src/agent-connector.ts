@@ -1,3 +1,5 @@
+import { DEFAULT_GREETING_MESSAGE } from './system-messages.js';
+
 /**
  * The agent connector of a bot (spec 1.3, 3.4: the "custom configuration fields" of Conversational Cloud's bot
  * connector): how the bot receives conversations and messages, and what happens when a transfer it sends goes
@@ -45,7 +47,7 @@ export interface AgentConnectorSettings {
 
 export const AGENT_CONNECTOR_DEFAULTS = {
   skipAgentMessage: true,
-  defaultGreetingMessage: 'hi',
+  defaultGreetingMessage: DEFAULT_GREETING_MESSAGE,
   disableGreetings: false,
   messageDelay: 0,
   maxEscalationRetries: 3,
