@@ -750,7 +750,7 @@ export class BottangoRuntime implements TransferReceiver {
         if (under?.awaitingAnswer) {
           // Context switching: back in the dialog underneath, repeat the question it was waiting on.
           const question = this.#dialog(bot, under).definition.interactions[under.position];
-          if (question?.type === 'question') this.#say(turn, bot, under.dialog, this.#template(turn, question.text));
+          if (question?.type === 'question') this.#sayText(turn, bot, under.dialog, this.#template(turn, question.text));
         }
         continue;
       }

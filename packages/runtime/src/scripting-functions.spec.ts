@@ -228,6 +228,28 @@ describe('text responses: the 320-character split and setAllowMaxTextResponse', 
     expect(said(await rt.send(id, 'run again'))).toEqual([long]);
   });
 
+  it('splits a long question again when it is asked again after context switching', async () => {
+    const question = `${'please tell me your order number '.repeat(12)}now?`;
+    const rt = await createRuntime({
+      bots: [
+        {
+          id: 'shop',
+          skills: [],
+          intents: [],
+          dialogs: [
+            { name: 'Order', type: 'standard', starter: { patterns: ['order'] }, interactions: [{ type: 'question', text: question }] },
+            { name: 'Hours', type: 'standard', starter: { patterns: ['hours'] }, interactions: [{ type: 'text', text: 'We open at 9.' }] },
+          ],
+        },
+      ],
+    });
+    const id = await rt.startConversation({ botId: 'shop' });
+    expect(said(await rt.send(id, 'order'))).toHaveLength(2);
+    const again = said(await rt.send(id, 'hours'));
+    expect(again).toHaveLength(3);
+    expect(again.slice(1).join(' ')).toBe(question);
+  });
+
   it('does not split a transfer message', async () => {
     const message = 'please wait '.repeat(40).trim();
     const rt = await createRuntime({ bots: [senderBot({ message }), receiverBot('receiver', 'orders')] });
