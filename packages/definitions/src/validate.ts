@@ -35,7 +35,7 @@ function dialogIsSpecial(dialog: DialogDefinition): boolean {
   return dialog.type !== 'standard';
 }
 
-function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogIndex: number, errors: DefinitionProblem[]): void {
+function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogIndex: number, options: ValidateOptions, errors: DefinitionProblem[]): void {
   const at = (index: number, ...rest: PathSegment[]): PathSegment[] => ['dialogs', dialogIndex, 'interactions', index, ...rest];
   const names = new Map<string, number>();
   dialog.interactions.forEach((interaction, index) => {
@@ -55,7 +55,7 @@ function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogI
   };
   dialog.interactions.forEach((interaction, index) => {
     checkTarget(index, 'next', interaction.next);
-    if (interaction.type === 'question') checkConditions(bot, interaction.conditions ?? [], at(index, 'conditions'), names, errors);
+    if (interaction.type === 'question') checkConditions(bot, interaction.conditions ?? [], at(index, 'conditions'), names, options, errors);
     if (interaction.type === 'text' || interaction.type === 'question') {
       if (typeof interaction.text !== 'string' || interaction.text.trim() === '') {
         errors.push(botProblem(bot, at(index, 'text'), `${interaction.type === 'text' ? 'text' : 'question'} is empty; write what the bot says`));
@@ -74,12 +74,16 @@ function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogI
   });
 }
 
-/** A question's response conditions: known intents, regular expressions that compile, `next` targets in the dialog. */
-function checkConditions(bot: BotDefinition, conditions: readonly ResponseCondition[], at: PathSegment[], names: ReadonlyMap<string, number>, errors: DefinitionProblem[]): void {
+/** A question's response conditions: known intents, patterns and regular expressions that compile, `next` targets in the dialog. */
+function checkConditions(bot: BotDefinition, conditions: readonly ResponseCondition[], at: PathSegment[], names: ReadonlyMap<string, number>, options: ValidateOptions, errors: DefinitionProblem[]): void {
   const intentIds = bot.intents.map((intent) => intent.id);
   conditions.forEach((condition, index) => {
     if (condition.match === 'intent' && !intentIds.includes(condition.value)) {
       errors.push(botProblem(bot, [...at, index, 'value'], `unknown intent '${condition.value}'${didYouMean(condition.value, intentIds) || (intentIds.length === 0 ? ' (the bot has no intents)' : ` (intents: ${intentIds.join(', ')})`)}`));
+    }
+    if (condition.match === 'pattern') {
+      const problem = options.validatePattern?.(DEFAULT_PATTERN_SYNTAX, condition.value);
+      if (problem !== undefined) errors.push(botProblem(bot, [...at, index, 'value'], `invalid pattern ${JSON.stringify(condition.value)}: ${problem}`));
     }
     if (condition.match === 'regex') {
       try {
@@ -156,7 +160,7 @@ function checkDialogs(bot: BotDefinition, options: ValidateOptions, errors: Defi
     if (dialog.interactions.length === 0) {
       errors.push(botProblem(bot, at('interactions'), `dialog '${dialog.name}' has no interactions`));
     }
-    checkInteractions(bot, dialog, index, errors);
+    checkInteractions(bot, dialog, index, options, errors);
   });
 }
 

@@ -197,6 +197,15 @@ describe('question response conditions and auto escalation (spec 3.5, 5.7)', () 
     expect(said(await rt.send(id, 'a large one please'))).toEqual(['A large one.']);
   });
 
+  it('refuses a bot whose condition pattern does not compile, naming the path (as for starter patterns)', async () => {
+    const broken = bot();
+    const order = broken.dialogs[0] as BotDefinition['dialogs'][number];
+    const dialogs = [{ ...order, interactions: [{ type: 'question' as const, text: 'Size?', conditions: [{ match: 'pattern' as const, value: '(small|medium' }] }] }, ...broken.dialogs.slice(1)];
+    const error = await createRuntime({ bots: [{ ...broken, dialogs }], modules: [scripted] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_DEFINITION' });
+    expect((error as Error).message).toContain('(bot shop) dialogs[0].interactions[0].conditions[0].value: invalid pattern "(small|medium"');
+  });
+
   it('takes an answer by intent at GOOD or better only', async () => {
     const rt = await createRuntime({ bots: [bot()], modules: [scripted] });
     const id = await rt.startConversation({ botId: 'shop' });
