@@ -96,6 +96,8 @@ export interface PendingTransfer {
   readonly since: number;
   /** The user message sequence number whose turn submitted it. */
   readonly seq?: number;
+  /** The sending bot's `fallbackEscalationTime`, when it sets one (else the transport's timeout applies). */
+  readonly timeoutMs?: number;
 }
 
 /** Extension point: where conversation states live (in memory by default). */

@@ -194,6 +194,8 @@ describe('connector: escalation retries and the fallback skill (spec 3.4)', () =
     const { rt, id } = await start([front({}, { fallbackEscalationTime: 5_000 }), desk('desk', 'desk', undefined, () => new Promise<void>((r) => (release = r)))], { clock });
     const sent = rt.send(id, 'go');
     await vi.waitFor(() => expect(clock.pending).toBe(1));
+    // Stored with the pending transfer, so a transport that recovers the transfer's deadline uses the bot's time.
+    expect((await rt.getConversation(id))?.transferring?.timeoutMs).toBe(5_000);
     clock.advance(5_000);
     const events = await sent;
     expect(only(events, 'transfer-failed')).toMatchObject([{ reason: 'timeout', stage: 'late', message: 'bot "desk" did not accept within 5000 ms' }]);

@@ -872,7 +872,8 @@ export class BottangoRuntime implements TransferReceiver {
   async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string | undefined, context: TangoContext | undefined, automatic: boolean): Promise<Exclude<TransferOutcome, { kind: 'stale' }>> {
     const state = turn.state;
     const transferId = randomUUID();
-    state.transferring = { transferId, skill, fromBotId: bot.id, since: this.#parts.clock.now(), ...(state.appliedSeq !== undefined ? { seq: state.appliedSeq } : {}) };
+    const timeoutMs = bot.definition.connector?.fallbackEscalationTime;
+    state.transferring = { transferId, skill, fromBotId: bot.id, since: this.#parts.clock.now(), ...(state.appliedSeq !== undefined ? { seq: state.appliedSeq } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
     await this.#commit(turn);
     const request: TransferRequest = {
       transferId,
@@ -885,7 +886,7 @@ export class BottangoRuntime implements TransferReceiver {
       transcript: state.transcript,
       ...(automatic ? { automatic: true } : {}),
       hops: turn.hops,
-      ...(bot.definition.connector?.fallbackEscalationTime !== undefined ? { timeoutMs: bot.definition.connector.fallbackEscalationTime } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     };
     let outcome: TransferOutcome;
     this.#senders.set(request.transferId, turn);

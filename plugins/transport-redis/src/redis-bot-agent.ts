@@ -299,7 +299,7 @@ export class RedisBotAgent {
         // Whatever it waits for settles by its deadline: a transfer still in flight past it lost its deadline entry
         // (Redis without persistence), which is put back (the sweep then fails it).
         const pending = result.state.transferring;
-        if (pending && Date.now() > pending.since + this.#transport.settings.transferTimeoutMs) await this.#transport.ensureDeadline(result.state);
+        if (pending && Date.now() > pending.since + (pending.timeoutMs ?? this.#transport.settings.transferTimeoutMs)) await this.#transport.ensureDeadline(result.state);
         return 'retry';
       }
     }

@@ -154,7 +154,7 @@ export class RedisStreamsTransport implements TransferTransport {
     const pending = state.transferring;
     if (!pending) return;
     const member = deadlineMember({ ...pending, conversationId: state.id });
-    await this.#redis.zadd(this.keys.deadlines, 'NX', pending.since + this.settings.transferTimeoutMs, member);
+    await this.#redis.zadd(this.keys.deadlines, 'NX', pending.since + (pending.timeoutMs ?? this.settings.transferTimeoutMs), member);
   }
 
   /** Tells the sender's bot that its transfer failed (it settles the conversation with a late failure). */
