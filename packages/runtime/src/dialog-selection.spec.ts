@@ -355,6 +355,20 @@ describe('Tango Context lifecycle (spec 1.5)', () => {
     expect(said(back)).toEqual(['To the desk.', 'Parking desk.']);
   });
 
+  it('gives the dialog underneath its context back when the dialog on top fails to escalate at once', async () => {
+    const withBroken: BotDefinition = {
+      ...front(),
+      dialogs: [...front().dialogs, { name: 'Broken', type: 'standard', starter: { patterns: ['broken'] }, interactions: [{ type: 'agentTransfer', skill: '{$botContext.nothing}', message: 'Never sent.', tangoContext: true }] }],
+    };
+    const rt = await createRuntime({ bots: [withBroken, desk()], modules: [scripted] });
+    const id = await rt.startConversation({ botId: 'front' });
+    await rt.send(id, 'switching');
+    const failed = await rt.send(id, 'broken');
+    expect(only(failed, 'transfer-failed')[0]).toMatchObject({ stage: 'immediate' });
+    const back = await rt.send(id, 'yes');
+    expect(only(back, 'transfer')[0]?.context).toEqual({ intentId: 'parking' });
+  });
+
   it('drops the context of the dialogs underneath when skipPreviousDialog ends them', async () => {
     const skipper: BotDefinition = {
       ...front(),

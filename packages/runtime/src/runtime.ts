@@ -819,6 +819,7 @@ export class BottangoRuntime implements TransferReceiver {
         this.#advance(turn, bot, interaction.onFailure);
       } else {
         state.dialogStack.pop();
+        takeBackPendingContext(state);
         await this.#fallback(turn, bot, turn.currentUserMessage, false);
       }
     };
