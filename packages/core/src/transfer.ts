@@ -24,6 +24,11 @@ export interface TransferRequest {
   readonly skill: string;
   /** Only for a bot-group automatic transfer, which chose the bot by its intents: that bot and no other. */
   readonly toBotId?: string;
+  /**
+   * The escalation's Agent Id (spec 3.2): the transport gives the conversation to this bot when it is a live holder of
+   * `skill` that accepts transfers and is not excluded (the sender, `hops`); otherwise to any holder of the skill.
+   */
+  readonly preferredBotId?: string;
   /** Present only when the escalation has Tango Context switched on. */
   readonly tangoContext?: TangoContext;
   /** The last messages of the conversation, oldest first. */

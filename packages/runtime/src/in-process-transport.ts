@@ -43,7 +43,8 @@ export class InProcessTransferTransport implements TransferTransport {
   async deliver(request: TransferRequest): Promise<TransferOutcome> {
     const receiver = this.#receiver;
     if (!receiver) throw new BottangoError(BottangoErrorCode.TransferFailed, 'in-process transport has no receiver attached');
-    const toBotId = request.toBotId ?? this.#directory.pick(request.skill, [request.fromBotId, ...(request.hops ?? [])]);
+    const excluded = [request.fromBotId, ...(request.hops ?? [])];
+    const toBotId = request.toBotId ?? this.#preferred(request, excluded) ?? this.#directory.pick(request.skill, excluded);
     if (toBotId === undefined) {
       return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no connected bot agent holds skill "${request.skill}"` };
     }
@@ -60,5 +61,13 @@ export class InProcessTransferTransport implements TransferTransport {
     } finally {
       if (timer !== undefined) this.#clock.clearTimeout(timer);
     }
+  }
+
+  /** The Agent Id, when it holds the skill, is connected, accepts transfers and is not excluded. */
+  #preferred(request: TransferRequest, excluded: readonly string[]): string | undefined {
+    const botId = request.preferredBotId;
+    if (botId === undefined || excluded.includes(botId) || !this.#directory.holders(request.skill).includes(botId)) return undefined;
+    const status = this.#directory.status(botId);
+    return status?.connected && status.acceptsTransfers ? botId : undefined;
   }
 }

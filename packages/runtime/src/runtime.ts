@@ -39,7 +39,7 @@ import { putAsidePendingContext, takeBackPendingContext } from './dialog-context
 import { ConversationTimers, MessageJoiner, lastUtterance, sleep, withLineBreaks } from './connector.js';
 import { SerialQueue } from './serial-queue.js';
 import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
-import { environmentValue, loadForeverVariables, preferredAgent, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
+import { environmentValue, loadForeverVariables, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;
 
@@ -848,7 +848,7 @@ export class BottangoRuntime implements TransferReceiver {
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
     const agent = interaction.agentId === undefined ? undefined : this.#template(turn, interaction.agentId).trim();
-    const delivered = await this.#deliver(turn, bot, skill, preferredAgent(this.#parts.directory, skill, agent, [bot.id, ...turn.hops]), context, false);
+    const delivered = await this.#deliver(turn, bot, skill, undefined, context, false, agent || undefined);
     const { outcome, skill: tried } = await this.#tryFallbackSkill(turn, bot, skill, delivered, context);
     if (interaction.responseDataVariable !== undefined) turn.requestVariables.set(interaction.responseDataVariable, outcome.kind === 'failed' ? 'failure' : 'success');
     await this.#runScript(turn, bot, interaction.postProcess, 'postProcess');
@@ -870,7 +870,7 @@ export class BottangoRuntime implements TransferReceiver {
    * Stores the conversation as waiting for the transfer, then hands it to the transport. `stale` never comes back from
    * here (it is a failure for the sender).
    */
-  async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string | undefined, context: TangoContext | undefined, automatic: boolean): Promise<Exclude<TransferOutcome, { kind: 'stale' }>> {
+  async #deliver(turn: Turn, bot: CompiledBot, skill: string, toBotId: string | undefined, context: TangoContext | undefined, automatic: boolean, preferredBotId?: string): Promise<Exclude<TransferOutcome, { kind: 'stale' }>> {
     const state = turn.state;
     const transferId = randomUUID();
     const timeoutMs = bot.definition.connector?.fallbackEscalationTime;
@@ -883,6 +883,7 @@ export class BottangoRuntime implements TransferReceiver {
       fromBotId: bot.id,
       skill,
       ...(toBotId !== undefined ? { toBotId } : {}),
+      ...(preferredBotId !== undefined ? { preferredBotId } : {}),
       ...(context ? { tangoContext: context } : {}),
       transcript: state.transcript,
       ...(automatic ? { automatic: true } : {}),

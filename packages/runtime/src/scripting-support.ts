@@ -1,5 +1,4 @@
 import type { ContextStore, ConversationState, Logger, TransferArrival, TransferRequest } from '@bottango/core';
-import type { AgentDirectory } from './agent-directory.js';
 import type { ScriptTurn } from './bot-context-impl.js';
 
 /** Conversation Builder splits a text response into messages of at most this many characters (spec 3.5). */
@@ -42,16 +41,6 @@ export function transferArrival(request: TransferRequest, previous: Conversation
 /** The bot variable `skipPreviousDialog` is `'true'` (spec 2.4): a dialog that ends drops the dialogs underneath. */
 export function skipsPreviousDialog(turn: ScriptTurn): boolean {
   return (turn.requestVariables.get('skipPreviousDialog') ?? turn.state.variables['skipPreviousDialog'])?.trim().toLowerCase() === 'true';
-}
-
-/**
- * The escalation's Agent Id, when that agent can take the conversation: it holds the skill, is not the sender nor a
- * bot the conversation left in this turn, and is connected and accepting. Otherwise undefined: the transfer goes to the skill.
- */
-export function preferredAgent(directory: AgentDirectory, skill: string, agentId: string | undefined, exclude: readonly string[]): string | undefined {
-  if (!agentId || exclude.includes(agentId) || !directory.holders(skill).includes(agentId)) return undefined;
-  const status = directory.status(agentId);
-  return status?.connected && status.acceptsTransfers ? agentId : undefined;
 }
 
 /** Where `persistForever` bot variables live: user scope of this namespace, one property per bot and variable. */

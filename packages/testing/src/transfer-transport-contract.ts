@@ -197,6 +197,19 @@ export function transferTransportContractChecks(setup: () => Promise<TransferTra
       }),
     },
     {
+      name: 'with preferredBotId (an Agent Id), delivers to that bot when it is a live holder of the skill, else to another holder',
+      run: withTransport({ first: ['support'], second: ['support'], elsewhere: ['billing'] }, async ({ sides, settle }) => {
+        for (let i = 0; i < 3; i++) expect(await settle(transferRequest({ skill: 'support', preferredBotId: 'second' }))).toEqual({ kind: 'accepted', toBotId: 'second' });
+        // Not live, not a holder of the skill, or the sender: any holder takes it.
+        for (const preferredBotId of ['nobody', 'elsewhere', SENDER]) {
+          const settled = await settle(transferRequest({ skill: 'support', preferredBotId }));
+          expect(settled.kind).toBe('accepted');
+          expect(['first', 'second']).toContain((settled as { toBotId: string }).toBotId);
+        }
+        expect(sides.received.map((r) => r.toBotId).filter((botId) => botId !== 'first' && botId !== 'second')).toEqual([]);
+      }),
+    },
+    {
       name: "a receiver's refusal comes back to the sender as failed with the receiver's reason",
       run: withTransport({ billing: ['billing'] }, async ({ sides, settle }) => {
         sides.behave('billing', async () => ({ kind: 'failed', reason: TransferFailureReason.Rejected, message: 'at capacity' }));

@@ -137,7 +137,9 @@ export class RedisStreamsTransport implements TransferTransport {
     // Every connected holder reads the skill's stream, including a bot the conversation already left this turn (hops),
     // which must not take it back: then the transfer goes to the inbox of one accepting candidate instead.
     const excludedHolderReads = request.toBotId === undefined && live.some((a) => a.connected && excluded.has(a.botId) && a.skills.includes(request.skill));
-    const toBotId = request.toBotId ?? (excludedHolderReads ? accepting[Math.floor(Math.random() * accepting.length)]?.botId : undefined);
+    // An Agent Id (spec 3.2) that is an accepting candidate gets it in its inbox; otherwise the skill's holders do.
+    const preferred = request.preferredBotId === undefined ? undefined : accepting.find((a) => a.botId === request.preferredBotId)?.botId;
+    const toBotId = request.toBotId ?? preferred ?? (excludedHolderReads ? accepting[Math.floor(Math.random() * accepting.length)]?.botId : undefined);
     // The sending bot's fallbackEscalationTime when it sets one, else this transport's transferTimeoutMs.
     const deadline = Date.now() + (request.timeoutMs ?? this.settings.transferTimeoutMs);
     const stream = toBotId !== undefined ? this.keys.inbox(toBotId) : this.keys.skill(request.skill);
