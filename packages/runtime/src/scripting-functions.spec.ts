@@ -369,7 +369,9 @@ describe('persistForever bot variables', () => {
       if (ctx.getCurrentUserMessage() === 'run set') ctx.setBotVariable('lang', 'fr', true, true);
       ctx.setBotVariable('out', seen);
     };
-    const rt = await createRuntime({ bots: [scriptBot(remember), { ...scriptBot(remember), id: 'other', skills: ['other'] }] });
+    const rt = await createRuntime({
+      bots: [scriptBot(remember), { ...scriptBot(remember), id: 'other', skills: ['other'] }, { ...scriptBot(remember), id: 'scripted/x', skills: ['x'] }],
+    });
     const first = await rt.startConversation({ botId: 'scripted', userId: 'ada' });
     expect(said(await rt.send(first, 'run set'))).toEqual(['unset']);
     expect(said(await rt.send(first, 'run'))).toEqual(['fr']);
@@ -379,6 +381,12 @@ describe('persistForever bot variables', () => {
     expect(said(await rt.send(otherUser, 'run'))).toEqual(['unset']);
     const otherBot = await rt.startConversation({ botId: 'other', userId: 'ada' });
     expect(said(await rt.send(otherBot, 'run'))).toEqual(['unset']);
+    // A bot whose ID starts like another's, with a slash, does not see its variables either.
+    const slashBot = await rt.startConversation({ botId: 'scripted/x', userId: 'ada' });
+    await rt.send(slashBot, 'run set');
+    expect(said(await rt.send(await rt.startConversation({ botId: 'scripted', userId: 'ada' }), 'run'))).toEqual(['fr']);
+    const variables = await rt.store.getAll('__bottango_bot_variables', { kind: 'user', userId: 'ada' });
+    expect(Object.keys(variables).sort()).toEqual(['10:scripted/x/lang', '8:scripted/lang']);
   });
 });
 

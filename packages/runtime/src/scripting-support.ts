@@ -48,8 +48,9 @@ const FOREVER_NAMESPACE = '__bottango_bot_variables';
 /** 180 days, as the spec's `persistForever`. */
 const FOREVER_TTL_SECONDS = 180 * 24 * 3600;
 
+/** `<length>:<botId>/`: unambiguous even when a bot ID contains `/` or starts like another one. */
 function foreverPrefix(botId: string): string {
-  return `${botId}/`;
+  return `${botId.length}:${botId}/`;
 }
 
 /** Writes one `persistForever` variable of `botId` for `userId`. */
