@@ -82,13 +82,14 @@ describe('the connector section of a bot file', () => {
       skills: ['routing'],
       intents: [],
       dialogs: [{ name: 'Hand over', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'text', text: 'hi' }] }],
-      connector: { messageDelay: 1.5, fallbackSkillId: 'routing', disableGreetings: 'yes' as unknown as boolean, greeting: 'hi' } as never,
+      connector: { messageDelay: 1.5, fallbackSkillId: 'routing', disableGreetings: 'yes' as unknown as boolean, greeting: 'hi', escalationSkillIdOnStuckConversation: 'routing' } as never,
     };
     expect(validateBotDefinitions([router]).errors.map(({ path, message }) => ({ path, message }))).toEqual([
       { path: 'connector.messageDelay', message: 'must be a whole number of milliseconds >= 0, got 1.5' },
       { path: 'connector.disableGreetings', message: 'must be true or false, got "yes"' },
       { path: 'connector.greeting', message: expect.stringContaining("unknown connector setting 'greeting' (known: skipAgentMessage,") },
-      { path: 'connector.fallbackSkillId', message: "bot 'router' holds skill 'routing' itself: its unanswered transfers would come back to it" },
+      { path: 'connector.fallbackSkillId', message: "bot 'router' holds skill 'routing' itself: the transfer would come back to it (a transfer loop)" },
+      { path: 'connector.escalationSkillIdOnStuckConversation', message: "bot 'router' holds skill 'routing' itself: the transfer would come back to it (a transfer loop)" },
     ]);
   });
 });

@@ -52,7 +52,8 @@ export function checkConnector(bot: BotDefinition, errors: DefinitionProblem[]):
     else if (value !== undefined && !fits(kind, value)) errors.push(botProblem(bot, ['connector', key], `must be ${EXPECTED[kind]}, got ${JSON.stringify(value)}`));
   }
   if (connector['fallbackEscalationTime'] === 0) errors.push(botProblem(bot, ['connector', 'fallbackEscalationTime'], 'must be at least 1 ms'));
-  if (connector['fallbackSkillId'] !== undefined && bot.skills.includes(connector['fallbackSkillId'] as string)) {
-    errors.push(botProblem(bot, ['connector', 'fallbackSkillId'], `bot '${bot.id}' holds skill '${String(connector['fallbackSkillId'])}' itself: its unanswered transfers would come back to it`));
+  for (const key of ['fallbackSkillId', 'escalationSkillIdOnStuckConversation'] as const) {
+    const skill = connector[key];
+    if (typeof skill === 'string' && bot.skills.includes(skill)) errors.push(botProblem(bot, ['connector', key], `bot '${bot.id}' holds skill '${skill}' itself: the transfer would come back to it (a transfer loop)`));
   }
 }
