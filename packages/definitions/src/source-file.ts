@@ -2,7 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import { formatPath, type DefinitionProblem, type PathSegment } from './problems.js';
 
 /** Limit on alias expansion when a document becomes data (yaml's `maxAliasCount`): a guard against alias bombs. */
-export const MAX_ALIAS_COUNT = 1000;
+const MAX_ALIAS_COUNT = 1000;
 
 /** The line of the document's first alias (`*name`), where an alias expansion problem is reported. */
 function firstAliasLine(document: Document, lineCounter: LineCounter): number | undefined {
