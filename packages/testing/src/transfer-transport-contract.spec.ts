@@ -4,7 +4,7 @@ import { failingChecks } from './contract-self-test.js';
 import { transferTransportContractChecks, type ContractAgentSide, type TransferTransportHarness } from './transfer-transport-contract.js';
 
 const TIMEOUT_MS = 150;
-type Bug = 'ignores-hops' | 'ignores-to-bot' | 'throws-when-nobody' | 'mutates-request' | 'never-times-out' | 'times-out-early' | 'forgets-deadline';
+type Bug = 'ignores-hops' | 'ignores-to-bot' | 'ignores-preferred' | 'throws-when-nobody' | 'mutates-request' | 'never-times-out' | 'times-out-early' | 'forgets-deadline';
 
 /**
  * A small transport, right unless given bugs: `immediate` answers `accepted`/`failed` from the attached receiver (like
@@ -30,7 +30,9 @@ function referenceHarness(mode: 'immediate' | 'submitting', bugs: readonly Bug[]
       const except = bugs.includes('ignores-hops') ? [] : [request.fromBotId, ...(request.hops ?? [])];
       const targeted = request.toBotId !== undefined && !bugs.includes('ignores-to-bot');
       const holders = [...agents].filter(([botId, agent]) => (targeted ? botId === request.toBotId : agent.skills.includes(request.skill)) && !except.includes(botId));
-      const [toBotId, agent] = holders[turn++ % Math.max(1, holders.length)] ?? [];
+      // An Agent Id (preferredBotId) that is one of the holders takes it; otherwise the holders take turns.
+      const preferred = bugs.includes('ignores-preferred') ? undefined : holders.find(([botId]) => botId === request.preferredBotId);
+      const [toBotId, agent] = preferred ?? holders[turn++ % Math.max(1, holders.length)] ?? [];
       if (toBotId === undefined || agent === undefined) {
         if (bugs.includes('throws-when-nobody')) throw new Error('nobody holds the skill');
         return { kind: 'failed', reason: TransferFailureReason.NoAgentAvailable, message: `no agent holds "${request.skill}"` };
@@ -75,6 +77,7 @@ const NO_RETURN = 'never hands the conversation back: the sender and the bots in
 const DELIVERS = 'delivers to the live holder of the skill, with the request intact, once; an accepted transfer does not fail later';
 const HOLDERS = 'only ever delivers to holders of the skill that are not in hops (bots the conversation already left this turn)';
 const TO_BOT = 'with toBotId (a group transfer), delivers to that bot and no other holder';
+const PREFERRED = 'with preferredBotId (an Agent Id), delivers to that bot when it is a live holder of the skill, else to another holder';
 const TIMEOUT = 'a receiver that does not answer: failed with timeout, not before transferTimeoutMs';
 
 describe('describeTransferTransportContract', () => {
@@ -86,6 +89,8 @@ describe('describeTransferTransportContract', () => {
     ['immediate', 'ignores-hops', [NO_RETURN, HOLDERS]],
     ['submitting', 'ignores-hops', [NO_RETURN, HOLDERS]],
     ['immediate', 'ignores-to-bot', [TO_BOT]],
+    ['immediate', 'ignores-preferred', [PREFERRED]],
+    ['submitting', 'ignores-preferred', [PREFERRED]],
     ['immediate', 'throws-when-nobody', [NO_AGENT, NO_RETURN]],
     ['immediate', 'never-times-out', [TIMEOUT]],
     ['submitting', 'never-times-out', [TIMEOUT]],
