@@ -32,3 +32,21 @@ export {
   type RoutingOutcome,
 } from './routing.js';
 export { formatRoutingReport } from './routing-format.js';
+export {
+  evaluateSmallBots,
+  smallBotRandom,
+  SMALL_BOTS_METRICS,
+  type SmallBotsOptions,
+  type SmallBotsReport,
+  type SmallBotReport,
+  type SmallBotsMetrics,
+  type SmallBotsSpread,
+  type SmallBotsReliabilityBin,
+  type SmallBotsJunkAccept,
+  type SmallBotsMatcher,
+  type SmallBotsClassifier,
+  type SmallBotsResult,
+  type SmallBotsInputKind,
+  type SmallBotsSplit,
+} from './small-bots.js';
+export { SMALL_BOTS_JUNK, type SmallBotsJunkInput, type SmallBotsJunkGroup } from './small-bots-junk.js';
