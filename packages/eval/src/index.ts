@@ -50,3 +50,5 @@ export {
   type SmallBotsSplit,
 } from './small-bots.js';
 export { SMALL_BOTS_JUNK, type SmallBotsJunkInput, type SmallBotsJunkGroup } from './small-bots-junk.js';
+export { formatSmallBotsReport } from './small-bots-format.js';
+export { renderSmallBotsSvg } from './small-bots-plot.js';

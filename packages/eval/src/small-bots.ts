@@ -389,3 +389,5 @@ export async function evaluateSmallBots(dataset: IntentDataset, options: SmallBo
 }
 
 export { SMALL_BOTS_JUNK, type SmallBotsJunkInput, type SmallBotsJunkGroup } from './small-bots-junk.js';
+export { formatSmallBotsReport } from './small-bots-format.js';
+export { renderSmallBotsSvg } from './small-bots-plot.js';

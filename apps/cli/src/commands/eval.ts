@@ -1,7 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IntentMatcher } from '@bottango/core';
-import { evaluateIntentMatcher, formatIntentEvalReport, loadIntentDataset } from '@bottango/eval';
+import { evaluateIntentMatcher, evaluateSmallBots, formatIntentEvalReport, formatSmallBotsReport, loadIntentDataset, renderSmallBotsSvg, type IntentDataset } from '@bottango/eval';
 import { loadIntentMatchers } from '@bottango/runtime';
 import { pluginReferences, pluginSearchPaths } from '../compose.js';
 import { PROJECT_ARGS, PROJECT_USAGE, readProject } from '../project-args.js';
@@ -17,6 +18,12 @@ export const EVAL_USAGE = `bottango eval --dataset <file.jsonl> [--matcher natur
   --json prints one JSON object (accuracy, macroF1, inScopeAccuracy, oosRecall, trainSeconds, warmUp, utterancesPerSecond, p99Ms, peakRssMb, ...).
   --matcher takes the ID of an intent matcher loaded here (the project file's plugins and --plugin packages count) or
   a plugin package that provides one.
+bottango eval --dataset <file.jsonl> --small-bots --intents K --phrases P --bots N --seed S [--split test|val] [--matcher …] [--json] [--plot <file.svg>]
+  The small-bot protocol (see @bottango/eval): N bots of K intents × P training phrases drawn from train (seeded), each
+  asked up to 20 in-scope utterances of the split per intent, 200 of other intents, 200 oos ones and 60 junk inputs.
+  Prints acc@GOOD, top-1, other-intent / oos / junk false accept (top score ≥ 0.60) and ECE: mean and min–max over
+  the bots. --split val (default test) to tune without touching test. --plot writes a reliability diagram and the
+  score distributions as one SVG.
 ${PROJECT_USAGE}`;
 
 /**
@@ -45,16 +52,79 @@ async function chooseMatcher(name: string, values: { readonly config?: string | 
 /** The progress bar's label for each phase of evaluateIntentMatcher. */
 const PHASE_LABELS = { train: 'training', 'warm-up': 'warming up', evaluate: 'evaluating' } as const;
 
-async function run(args: readonly string[], io: CliIO): Promise<number> {
-  let values: { dataset?: string | undefined; matcher?: string | undefined; json?: boolean | undefined; config?: string | undefined; plugin?: string[] | undefined };
+function count(name: 'intents' | 'phrases' | 'bots' | 'seed', value: string | undefined): number {
+  if (value === undefined) throw new UsageError(`eval: --small-bots needs --${name}`, EVAL_USAGE);
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || (name !== 'seed' && parsed < 1)) {
+    throw new UsageError(`eval: --${name} must be ${name === 'seed' ? 'a whole number' : 'a whole number ≥ 1'}, got ${JSON.stringify(value)}`, EVAL_USAGE);
+  }
+  return parsed;
+}
+
+interface EvalValues {
+  readonly matcher?: string | undefined;
+  readonly json?: boolean | undefined;
+  readonly config?: string | undefined;
+  readonly plugin?: string[] | undefined;
+  readonly intents?: string | undefined;
+  readonly phrases?: string | undefined;
+  readonly bots?: string | undefined;
+  readonly seed?: string | undefined;
+  readonly split?: string | undefined;
+  readonly plot?: string | undefined;
+}
+
+/** `--small-bots`: the small-bot protocol of @bottango/eval, with the matcher chosen as for a plain eval. */
+async function runSmallBots(dataset: IntentDataset, values: EvalValues, io: CliIO): Promise<number> {
+  const intents = count('intents', values.intents);
+  const phrases = count('phrases', values.phrases);
+  const bots = count('bots', values.bots);
+  const seed = count('seed', values.seed);
+  const split = values.split ?? 'test';
+  if (split !== 'test' && split !== 'val') throw new UsageError(`eval: --split must be test or val, got ${JSON.stringify(split)}`, EVAL_USAGE);
+  const matcher = await chooseMatcher(values.matcher ?? 'natural', values, io.cwd);
+  const bar = io.interactive ? progressBar(io) : undefined;
+  let report;
   try {
-    ({ values } = parseArgs({ args: [...args], options: { ...PROJECT_ARGS, dataset: { type: 'string' }, matcher: { type: 'string', default: 'natural' }, json: { type: 'boolean', default: false } }, strict: true }));
+    // One matcher instance trains every bot: train() builds a new classifier for each set of intents.
+    report = await evaluateSmallBots(dataset, { intents, phrases, bots, seed, split, matcher: () => matcher, onBot: (done, total) => bar?.update('bots', done, total) });
+  } finally {
+    bar?.clear();
+  }
+  if (values.plot !== undefined) await writeFile(resolve(io.cwd, values.plot), renderSmallBotsSvg(report));
+  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatSmallBotsReport(report));
+  return 0;
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  let values: EvalValues & { dataset?: string | undefined; 'small-bots'?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        ...PROJECT_ARGS,
+        dataset: { type: 'string' },
+        matcher: { type: 'string', default: 'natural' },
+        json: { type: 'boolean', default: false },
+        'small-bots': { type: 'boolean', default: false },
+        intents: { type: 'string' },
+        phrases: { type: 'string' },
+        bots: { type: 'string' },
+        seed: { type: 'string' },
+        split: { type: 'string' },
+        plot: { type: 'string' },
+      },
+      strict: true,
+    }));
   } catch (error) {
     throw new UsageError(`eval: ${(error as Error).message}`, EVAL_USAGE);
   }
   if (!values.dataset) throw new UsageError('eval: --dataset <file.jsonl> is required', EVAL_USAGE);
-  const matcherName = values.matcher ?? 'natural';
+  const smallBotsOnly = (['intents', 'phrases', 'bots', 'seed', 'split', 'plot'] as const).filter((name) => values[name] !== undefined);
+  if (!values['small-bots'] && smallBotsOnly.length > 0) throw new UsageError(`eval: --${smallBotsOnly.join(', --')} only with --small-bots`, EVAL_USAGE);
   const dataset = await loadIntentDataset(resolve(io.cwd, values.dataset));
+  if (values['small-bots']) return runSmallBots(dataset, values, io);
+  const matcherName = values.matcher ?? 'natural';
   const matcher = await chooseMatcher(matcherName, values, io.cwd);
   const bar = io.interactive ? progressBar(io) : undefined;
   let report;
