@@ -389,5 +389,6 @@ export async function evaluateSmallBots(dataset: IntentDataset, options: SmallBo
 }
 
 export { SMALL_BOTS_JUNK, type SmallBotsJunkInput, type SmallBotsJunkGroup } from './small-bots-junk.js';
+export { loadIntentDataset, type IntentDataset, type IntentExample } from './intent-dataset.js';
 export { formatSmallBotsReport } from './small-bots-format.js';
 export { renderSmallBotsSvg } from './small-bots-plot.js';

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
  * `pnpm bench [section…]`: runs each benchmark in its own Node process (so one's heap and JIT state
  * do not skew another's), in order. Each writes its own section of BENCHMARKS.md.
  */
-const SECTIONS = ['transfers', 'stores', 'nlu', 'routing', 'cluster', 'http'] as const;
+const SECTIONS = ['transfers', 'stores', 'nlu', 'smallbots', 'routing', 'cluster', 'http'] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

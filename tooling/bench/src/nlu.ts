@@ -8,13 +8,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIDENCE_THRESHOLDS } from '@bottango/core';
 import { timeEach } from '@bottango/eval/timing';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
 import { DATASETS_DIR } from './datasets-dir.js';
+import { startNlpjs } from './nlpjs-peer.js';
 import { quantile } from './quantile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,16 +68,7 @@ async function trainNatural(intents: Map<string, string[]>): Promise<Trained> {
 }
 
 async function trainNlpjs(intents: Map<string, string[]>): Promise<Trained> {
-  const require = createRequire(import.meta.url);
-  const { dockStart } = require('@nlpjs/basic') as { dockStart: (settings: unknown) => Promise<{ get(name: string): NlpjsNlp }> };
-  interface NlpjsNlp {
-    addLanguage(lang: string): void;
-    addDocument(lang: string, text: string, intent: string): void;
-    train(): Promise<void>;
-    process(lang: string, text: string): Promise<{ intent: string; score: number }>;
-  }
-  const dock = await dockStart({ use: ['Basic'], settings: { nlp: { autoSave: false, autoLoad: false, log: false, languages: ['en'] } } });
-  const nlp = dock.get('nlp');
+  const { nlp } = await startNlpjs();
   nlp.addLanguage('en');
   for (const [intent, phrases] of intents) for (const text of phrases) nlp.addDocument('en', text, intent);
   await nlp.train();
