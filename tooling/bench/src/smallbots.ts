@@ -78,6 +78,18 @@ function runChild(engine: Engine, intents: number, phrases: number): SmallBotsRe
   return JSON.parse(line.slice('RESULT '.length)) as SmallBotsReport & { seconds: number };
 }
 
+/** The commit measured, and whether the matcher's sources differ from it (the table is for committed code only when not). */
+function revision(): string {
+  const git = (...args: string[]): string | undefined => {
+    const result = spawnSync('git', args, { cwd: resolve(here, '../../..'), encoding: 'utf8' });
+    return result.status === 0 ? result.stdout.trim() : undefined;
+  };
+  const commit = git('rev-parse', '--short', 'HEAD');
+  if (commit === undefined) return 'commit unknown';
+  const dirty = git('status', '--porcelain', '--', 'plugins/matcher-natural/src', 'packages/eval/src');
+  return `commit ${commit}${dirty === undefined || dirty === '' ? '' : ' with uncommitted changes to the matcher or the protocol'}`;
+}
+
 const COLUMNS: readonly (keyof SmallBotsMetrics)[] = ['accAtGood', 'top1', 'otherIntentFalseAccept', 'oosFalseAccept', 'junkFalseAccept', 'ece'];
 
 async function main(): Promise<void> {
@@ -108,7 +120,7 @@ async function main(): Promise<void> {
   const markdown = [
     '## Small bots: is the score right about GOOD?',
     '',
-    `Command: \`pnpm bench smallbots\`. ${machineLine()}.`,
+    `Command: \`pnpm bench smallbots\`. ${machineLine()}, ${revision()}.`,
     `CLINC150 test split, ${BOTS} bots per setting, seed ${SEED}, the protocol of \`evaluateSmallBots\` (\`@bottango/eval\`; the same as`,
     '`bottango eval --small-bots`): each bot has K intents × P training phrases drawn from train; it is asked up to 20 test',
     'utterances per intent (in-scope), 200 test utterances of other CLINC150 intents, 200 `oos` ones and the 60 inputs of the',
