@@ -3,4 +3,4 @@
  * that train and classify directly and should not load the DI container.
  */
 export { NaturalIntentMatcher, trainingDataHash, type NaturalIntentMatcherOptions } from './natural-intent-matcher.js';
-export { NaturalIntentClassifier, DEFAULT_CONFIDENCE_CALIBRATION, MIN_REPORTED_SCORE, type ConfidenceCalibration } from './natural-intent-classifier.js';
+export { NaturalIntentClassifier, DEFAULT_CONFIDENCE_CALIBRATION, MIN_REPORTED_SCORE, type ConfidenceCalibration, type SmallBotCalibration } from './natural-intent-classifier.js';

@@ -5,7 +5,7 @@ import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
 import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
 
 export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
-export const MODEL_FORMAT_VERSION = 3;
+export const MODEL_FORMAT_VERSION = 4;
 
 /** First line of a model file (JSON). The body that follows is checked against `bodySha256`. */
 export interface ModelFileHeader {
@@ -26,6 +26,8 @@ interface ModelMeta {
   readonly featureOptions: TextFeatureOptions;
   readonly calibration: ConfidenceCalibration;
   readonly trainingExamples: number;
+  /** Class indexes trained with a phrase without content word (version 4). */
+  readonly contentFreeClasses: readonly number[];
 }
 
 export function sha256(text: string | Uint8Array): string {
@@ -49,6 +51,7 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
     featureOptions: classifier.featurizer.options,
     calibration: classifier.calibration,
     trainingExamples: classifier.trainingExamples,
+    contentFreeClasses: classifier.contentFreeClasses,
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
   const metaLength = Buffer.alloc(4);
@@ -135,7 +138,7 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const weights = take(Int8Array, entries);
     if (offset !== body.length) throw new Error(`${body.length - offset} bytes left after the weights`);
     const featurizer = new TextFeaturizer(meta.featureOptions, hashes, featureWeights);
-    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples);
+    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples, meta.contentFreeClasses);
   } catch (cause) {
     throw formatError(where, 'model body cannot be decoded', {}, cause);
   }

@@ -3,12 +3,18 @@ import type { SoftmaxModel } from './softmax-model.js';
 import type { AnalysedWord, TextFeaturizer } from './text-features.js';
 
 /**
- * Maps the model's evidence for an intent to a confidence in [0, 1]:
- * `sigmoid(slope · ln p + logitSlope · logit + offset) × min(1, known / required)²`, where `p` is the softmax
- * probability, `logit` the raw class score and `known` the share of the text's content words (not stop words) whose
- * stem was seen in training. `required` is `fullEvidenceShare` on large training sets and rises linearly to
- * `smallBotEvidenceShare` as the training set shrinks below `smallBotExamples` phrases: a small bot has seen few
- * words, so one shared word is weak evidence. Fitted on CLINC150 `val` (see README).
+ * Maps the model's evidence for an intent to a confidence in [0, 1]. Two parts, blended by the size of the training set:
+ *
+ * - the corpus calibration `sigmoid(slope · ln p + logitSlope · logit + offset) × min(1, known / required)²`, where `p`
+ *   is the softmax probability, `logit` the raw class score and `known` the share of the text's content words (not
+ *   stop words) whose stem was seen in training; `required` is `fullEvidenceShare` on large training sets and rises
+ *   linearly to `smallBotEvidenceShare` as the training set shrinks below `smallBotExamples` phrases;
+ * - the small-bot calibration `smallBot` (a logistic model of ln p, the logit, the margin to the next class, the known
+ *   share and the training set size), weighted `1 − examples / smallBotExamples`: 0 from `smallBotExamples` phrases
+ *   on, where the corpus calibration alone applies.
+ *
+ * In both, a text without a content word ("what", "can you", "please") has no evidence unless the best intent was
+ * itself trained with a phrase without content word ("what can you do", "yes"). Fitted on CLINC150 `val` (see README).
  */
 export interface ConfidenceCalibration {
   readonly slope: number;
@@ -17,6 +23,22 @@ export interface ConfidenceCalibration {
   readonly fullEvidenceShare: number;
   readonly smallBotEvidenceShare: number;
   readonly smallBotExamples: number;
+  readonly smallBot: SmallBotCalibration;
+}
+
+/**
+ * `sigmoid(offset + logProbability · ln p + logit · logit + margin · (logit − best other logit) + knownShare · (evidence +
+ * evidencePerLogExamples · ln n) + logExamples · ln n + noContent · [no evidence: see above])`, n = training phrases.
+ */
+export interface SmallBotCalibration {
+  readonly offset: number;
+  readonly logProbability: number;
+  readonly logit: number;
+  readonly margin: number;
+  readonly evidence: number;
+  readonly evidencePerLogExamples: number;
+  readonly logExamples: number;
+  readonly noContent: number;
 }
 
 export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
@@ -26,6 +48,7 @@ export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
   fullEvidenceShare: 0.34,
   smallBotEvidenceShare: 2 / 3,
   smallBotExamples: 1000,
+  smallBot: { offset: -2.9203, logProbability: 1.3574, logit: 0.7547, margin: 0.2255, evidence: 8.1017, evidencePerLogExamples: -0.991, logExamples: -0.201, noContent: -5.2294 },
 };
 
 /** Share of known content words a text needs for full confidence, for a training set of `examples` phrases. */
@@ -129,6 +152,13 @@ export class NaturalIntentClassifier implements IntentClassifier {
   /** Per class index: the shared `{ intentId, score: 0 }` (frozen). */
   private readonly zeroScores: readonly IntentScore[];
   private readonly requiredShare: number;
+  /** Weight of the small-bot calibration (0 from `smallBotExamples` phrases on). */
+  private readonly smallBotWeight: number;
+  /** Per class index: 1 when the class was trained with a phrase without content word. */
+  private readonly contentFree: Uint8Array;
+  /** The small-bot terms that do not depend on the text: offset + logExamples · ln n. */
+  private readonly smallBotBase: number;
+  private readonly smallBotEvidence: number;
 
   /** @internal Made by `NaturalIntentMatcher.train()` or read from a model file. */
   constructor(
@@ -143,6 +173,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
     readonly calibration: ConfidenceCalibration,
     /** Number of training phrases (sets how much known vocabulary full confidence needs). */
     readonly trainingExamples: number,
+    /** Class indexes trained with at least one phrase without content word (only stop words): "yes", "what can you do". */
+    readonly contentFreeClasses: readonly number[] = [],
   ) {
     this.logits = new Float64Array(model.classCount);
     const hidden = new Set(outOfScopeIds);
@@ -154,6 +186,13 @@ export class NaturalIntentClassifier implements IntentClassifier {
     this.zeroScores = classIds.map((intentId) => Object.freeze({ intentId, score: 0 }));
     this.zeroRanked = [...this.returned].map((c) => this.zeroScores[c] as IntentScore).sort((a, b) => (a.intentId < b.intentId ? -1 : 1));
     this.requiredShare = requiredEvidenceShare(calibration, trainingExamples);
+    this.smallBotWeight = Math.max(0, 1 - trainingExamples / calibration.smallBotExamples);
+    this.contentFree = new Uint8Array(classIds.length);
+    for (const c of contentFreeClasses) if (c >= 0 && c < classIds.length) this.contentFree[c] = 1;
+    const logExamples = Math.log(Math.max(1, trainingExamples));
+    const small = calibration.smallBot;
+    this.smallBotBase = small.offset + small.logExamples * logExamples;
+    this.smallBotEvidence = small.evidence + small.evidencePerLogExamples * logExamples;
   }
 
   classify(text: string): IntentClassification {
@@ -200,14 +239,34 @@ export class NaturalIntentClassifier implements IntentClassifier {
       if (l > max) max = l;
       if (l < min) min = l;
     }
+    const smallWeight = this.smallBotWeight;
+    const contentWords = featurizer.contentWords;
+    // The best class and the runner-up's logit, needed only by small bots and texts without content word.
+    let best = 0;
+    let second = max;
+    if (smallWeight > 0 || contentWords === 0) {
+      best = -1;
+      second = -Infinity;
+      for (let c = 0; c < C; c++) {
+        const l = logits[c] as number;
+        if (best < 0 && l === max) best = c;
+        else if (l > second) second = l;
+      }
+      if (best < 0) best = 0;
+      if (second === -Infinity) second = max;
+    }
     let sum = 0;
     for (let c = 0; c < C; c++) sum += Math.exp((logits[c] as number) - max);
     const logSum = Math.log(sum) + max;
     const { slope, logitSlope, offset } = this.calibration;
+    // No content word ("what", "can you"): no evidence, unless the best class was trained with such a phrase.
+    const noEvidence = contentWords === 0 && this.contentFree[best] === 0;
     // min(1, r)² written as min(1, r²): the product is of a fractional number even when every text seen so far was fully
     // known (r > 1), so V8 does not specialise it to integers and deoptimise on the first partly known text.
     const ratio = knownShare / this.requiredShare;
-    const weight = Math.min(1, ratio * ratio);
+    const weight = noEvidence ? 0 : Math.min(1, ratio * ratio);
+    const small = this.calibration.smallBot;
+    const smallBase = this.smallBotBase + this.smallBotEvidence * knownShare + (noEvidence ? small.noContent : 0);
 
     // Rank the returned classes by logit (ties keep class order), then build the scores in that order.
     const { order, returned, classIds, zeroScores } = this;
@@ -215,11 +274,24 @@ export class NaturalIntentClassifier implements IntentClassifier {
     for (let k = 0; k < n; k++) order[k] = returned[k] as number;
     rankByLogit(order, n, logits, max, min, this.scratch);
     const ranked: IntentScore[] = new Array<IntentScore>(n);
+    if (smallWeight === 0) {
+      for (let r = 0; r < n; r++) {
+        const c = order[r] as number;
+        const logit = logits[c] as number;
+        const z = slope * (logit - logSum) + logitSlope * logit + offset;
+        const score = weight / (1 + Math.exp(-z));
+        ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
+      }
+      return { ranked };
+    }
     for (let r = 0; r < n; r++) {
       const c = order[r] as number;
       const logit = logits[c] as number;
       const z = slope * (logit - logSum) + logitSlope * logit + offset;
-      const score = weight / (1 + Math.exp(-z));
+      // Margin: to the runner-up for the best class, to the best class for the others (so monotone in the logit).
+      const margin = logit - (c === best ? second : max);
+      const zs = smallBase + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
+      const score = smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z));
       ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }
     return { ranked };

@@ -16,7 +16,7 @@ describe('NaturalIntentMatcher model file', () => {
     const files = await readdir(cacheDir);
     expect(files).toHaveLength(1);
     const header = JSON.parse((await readFile(join(cacheDir, files[0] as string), 'utf8')).split('\n')[0] as string) as Record<string, unknown>;
-    expect(header).toMatchObject({ format: 'bottango-natural-intent-model', version: 3 });
+    expect(header).toMatchObject({ format: 'bottango-natural-intent-model', version: 4 });
     expect(header['dataHash']).toMatch(/^[0-9a-f]{64}$/);
 
     let progress = 0;
@@ -53,7 +53,7 @@ describe('NaturalIntentMatcher model file', () => {
     const [name] = await readdir(cacheDir);
     const path = join(cacheDir, name as string);
     const text = (await readFile(path)).toString('latin1');
-    await writeFile(path, Buffer.from(text.replace('"version":3', '"version":99'), 'latin1'));
+    await writeFile(path, Buffer.from(text.replace('"version":4', '"version":99'), 'latin1'));
     await expect(new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS)).rejects.toThrow(/version 99 is not supported/);
   });
 });

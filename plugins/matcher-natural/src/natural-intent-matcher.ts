@@ -93,7 +93,9 @@ export class NaturalIntentMatcher implements IntentMatcher {
         labels.push(c);
       }
     });
-    const { featurizer, rows } = TextFeaturizer.fit(texts, this.features);
+    const { featurizer, rows, contentFree } = TextFeaturizer.fit(texts, this.features);
+    // Classes trained with a phrase without content word ("yes", "what can you do"): such inputs are evidence for them.
+    const contentFreeClasses = [...new Set(labels.filter((_, t) => contentFree[t] === 1))].sort((a, b) => a - b);
     const epochs = Math.max(this.training.epochs, Math.min(MAX_EPOCHS, Math.ceil(TARGET_UPDATES / Math.max(1, texts.length))));
     const total = epochs + 1;
     onProgress?.(1, total);
@@ -101,7 +103,7 @@ export class NaturalIntentMatcher implements IntentMatcher {
       onProgress?.(epoch + 1, total),
     );
     featurizer.clearWordCache(); // drops the training texts' id pool entries
-    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length);
+    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses);
   }
 }
 

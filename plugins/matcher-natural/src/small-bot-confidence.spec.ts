@@ -89,6 +89,26 @@ describe('confidence on a small bot', () => {
     }
   });
 
+  it('keeps inputs made only of function words below GOOD (issue 13: "what" scored 0.81, "please" 0.93)', async () => {
+    const classifier = await new NaturalIntentMatcher().train(BILLING);
+    for (const text of ['what', 'the', 'can you', 'please', 'how', 'i', 'is it', 'and so']) {
+      const best = classifier.classify(text).ranked[0];
+      expect(best?.score ?? 0, text).toBeLessThan(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
+  it('still answers an intent trained with phrases of function words only ("yes", "ok") at GOOD or better', async () => {
+    const classifier = await new NaturalIntentMatcher().train([
+      ...BILLING,
+      { id: 'confirm', name: 'confirm', trainingPhrases: ['yes', 'yes please', 'ok', 'sure', 'that is right'] },
+    ]);
+    for (const text of ['yes', 'ok', 'yes please']) {
+      const best = classifier.classify(text).ranked[0];
+      expect({ text, intent: best?.intentId }).toEqual({ text, intent: 'confirm' });
+      expect(best?.score ?? 0, text).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
   it('ranks every intent even when the scores are 0 (the best guess stays first)', async () => {
     const classifier = await new NaturalIntentMatcher().train(BILLING);
     const { ranked } = classifier.classify('what is the weather like on mars tomorrow');

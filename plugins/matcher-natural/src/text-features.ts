@@ -93,6 +93,8 @@ export class TextFeaturizer {
    * representation on the first fraction, and V8 then deoptimises all code that reads this object.
    */
   knownShare = Number.NaN;
+  /** The last text's number of content words (not stop words). */
+  contentWords = 0;
   /** Feature ids of the cached words (see `AnalysedWord.idStart`): `idPool[0..idPoolLength)`. */
   idPool: Int32Array = new Int32Array(1 << 12);
   private idPoolLength = 0;
@@ -133,7 +135,10 @@ export class TextFeaturizer {
    * Builds the vocabulary and IDF weights from training texts (tokenised once), and returns the texts as word indexes,
    * featurised on demand while training: no feature matrix is held.
    */
-  static fit(texts: readonly string[], options: TextFeatureOptions): { readonly featurizer: TextFeaturizer; readonly rows: TrainingTexts } {
+  static fit(
+    texts: readonly string[],
+    options: TextFeatureOptions,
+  ): { readonly featurizer: TextFeaturizer; readonly rows: TrainingTexts; readonly contentFree: Uint8Array } {
     const counter = new FeatureCounter();
     const wordIndex = new Map<string, number>();
     const distinctWords: string[] = [];
@@ -141,11 +146,14 @@ export class TextFeaturizer {
     let tokens = new Int32Array(Math.max(16, texts.length * 8));
     let tokenCount = 0;
     const offsets = new Int32Array(texts.length + 1);
+    const contentFree = new Uint8Array(texts.length);
     let t = 0;
     const count = (hash: number, group: number): void => counter.add(hash, group, t);
     for (; t < texts.length; t++) {
       let previous: number | undefined;
+      let free = 1;
       for (const word of tokenizeWords(texts[t] as string)) {
+        if (free === 1 && !isStopWord(word)) free = 0;
         let index = wordIndex.get(word);
         if (index === undefined) {
           index = distinctWords.length;
@@ -165,6 +173,7 @@ export class TextFeaturizer {
         tokens[tokenCount++] = index;
       }
       offsets[t + 1] = tokenCount;
+      contentFree[t] = free;
     }
     const groupWeight = [options.wordWeight, options.bigramWeight, options.charWeight];
     const kept: number[] = [];
@@ -180,7 +189,7 @@ export class TextFeaturizer {
     // The training words' analyses live only as long as the training texts: they are not put in the word cache, so
     // classifying starts with an empty cache (and stems and analyses each word on its first use, as in production).
     const vocabulary = distinctWords.map((word, i) => featurizer.analyseWord(word, wordHashes[i] as number));
-    return { featurizer, rows: new TrainingTexts(featurizer, vocabulary, offsets, tokens.slice(0, tokenCount)) };
+    return { featurizer, rows: new TrainingTexts(featurizer, vocabulary, offsets, tokens.slice(0, tokenCount)), contentFree };
   }
 
   /** The analysis of one word (cached). */
@@ -282,6 +291,7 @@ export class TextFeaturizer {
     }
     // Multiplied by reciprocals: a quotient of two whole numbers is compiled as integer division while every result was
     // whole (warm-up texts fully known: 1), and the first fraction would deoptimise this function.
+    this.contentWords = content;
     this.knownShare = content > 0 ? knownContent * (1 / content) : count > 0 ? known * (1 / count) : 0;
     const { counts, featureWeights, ids, values, bigram } = this;
     if (this.extraIds.length < this.length) {
