@@ -74,6 +74,12 @@ function before(logits: Float64Array, a: number, b: number): boolean {
   return la > lb || (la === lb && a < b);
 }
 
+/** The first class whose logit is `max` (the best class; ties go to the earlier one). */
+function firstAt(logits: Float64Array, count: number, max: number): number {
+  for (let c = 0; c < count; c++) if ((logits[c] as number) === max) return c;
+  return 0;
+}
+
 /** Scratch of `rankByLogit`. */
 interface RankScratch {
   readonly keys: Uint16Array;
@@ -239,62 +245,60 @@ export class NaturalIntentClassifier implements IntentClassifier {
       if (l > max) max = l;
       if (l < min) min = l;
     }
-    const smallWeight = this.smallBotWeight;
-    const contentWords = featurizer.contentWords;
-    // The best class and the runner-up's logit, needed only by small bots and texts without content word.
-    let best = 0;
-    let second = max;
-    if (smallWeight > 0 || contentWords === 0) {
-      best = -1;
-      second = -Infinity;
-      for (let c = 0; c < C; c++) {
-        const l = logits[c] as number;
-        if (best < 0 && l === max) best = c;
-        else if (l > second) second = l;
-      }
-      if (best < 0) best = 0;
-      if (second === -Infinity) second = max;
-    }
     let sum = 0;
     for (let c = 0; c < C; c++) sum += Math.exp((logits[c] as number) - max);
     const logSum = Math.log(sum) + max;
     const { slope, logitSlope, offset } = this.calibration;
     // No content word ("what", "can you"): no evidence, unless the best class was trained with such a phrase.
-    const noEvidence = contentWords === 0 && this.contentFree[best] === 0;
+    const noEvidence = featurizer.contentWords === 0 && this.contentFree[firstAt(logits, C, max)] === 0;
     // min(1, r)² written as min(1, r²): the product is of a fractional number even when every text seen so far was fully
     // known (r > 1), so V8 does not specialise it to integers and deoptimise on the first partly known text.
     const ratio = knownShare / this.requiredShare;
     const weight = noEvidence ? 0 : Math.min(1, ratio * ratio);
-    const small = this.calibration.smallBot;
-    const smallBase = this.smallBotBase + this.smallBotEvidence * knownShare + (noEvidence ? small.noContent : 0);
 
     // Rank the returned classes by logit (ties keep class order), then build the scores in that order.
     const { order, returned, classIds, zeroScores } = this;
     const n = returned.length;
     for (let k = 0; k < n; k++) order[k] = returned[k] as number;
     rankByLogit(order, n, logits, max, min, this.scratch);
+    if (this.smallBotWeight > 0) return { ranked: this.smallBotScores(n, logSum, max, weight, knownShare, noEvidence) };
     const ranked: IntentScore[] = new Array<IntentScore>(n);
-    if (smallWeight === 0) {
-      for (let r = 0; r < n; r++) {
-        const c = order[r] as number;
-        const logit = logits[c] as number;
-        const z = slope * (logit - logSum) + logitSlope * logit + offset;
-        const score = weight / (1 + Math.exp(-z));
-        ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
-      }
-      return { ranked };
+    for (let r = 0; r < n; r++) {
+      const c = order[r] as number;
+      const logit = logits[c] as number;
+      const z = slope * (logit - logSum) + logitSlope * logit + offset;
+      const score = weight / (1 + Math.exp(-z));
+      ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }
+    return { ranked };
+  }
+
+  /**
+   * The scores of a bot under `smallBotExamples` phrases, in `order[0..n)`: the small-bot calibration blended with the
+   * corpus one (`weight` is the corpus part's evidence weight). Its own function, so the large-bot path stays as small.
+   */
+  private smallBotScores(n: number, logSum: number, max: number, weight: number, knownShare: number, noEvidence: boolean): IntentScore[] {
+    const { order, logits, classIds, zeroScores, calibration } = this;
+    const { slope, logitSlope, offset, smallBot: small } = calibration;
+    const C = this.model.classCount;
+    const best = firstAt(logits, C, max);
+    let second = -Infinity;
+    for (let c = 0; c < C; c++) if (c !== best && (logits[c] as number) > second) second = logits[c] as number;
+    if (second === -Infinity) second = max;
+    const smallWeight = this.smallBotWeight;
+    const base = this.smallBotBase + this.smallBotEvidence * knownShare + (noEvidence ? small.noContent : 0);
+    const ranked: IntentScore[] = new Array<IntentScore>(n);
     for (let r = 0; r < n; r++) {
       const c = order[r] as number;
       const logit = logits[c] as number;
       const z = slope * (logit - logSum) + logitSlope * logit + offset;
       // Margin: to the runner-up for the best class, to the best class for the others (so monotone in the logit).
       const margin = logit - (c === best ? second : max);
-      const zs = smallBase + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
+      const zs = base + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
       const score = smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z));
       ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }
-    return { ranked };
+    return ranked;
   }
 
   /** Stores Σ over a word's own feature ids (repeats included) of feature weight × model row in a new pool slot. */
