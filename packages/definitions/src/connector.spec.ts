@@ -74,6 +74,10 @@ describe('the connector section of a bot file', () => {
       { path: 'connector.skipAgentMessages', message: "unknown key 'skipAgentMessages', did you mean 'skipAgentMessage'?" },
       { path: 'connector.disableGreetings', message: "expected true or false, got the string 'no'" },
     ]);
+    // Node fires a timer longer than 2^31 - 1 ms at once: 30 days would time every transfer out immediately.
+    expect(problemsOfYaml(bot('  fallbackEscalationTime: 2592000000'))).toEqual([
+      { path: 'connector.fallbackEscalationTime', message: 'must be at most 2147483647, got the number 2592000000' },
+    ]);
   });
 
   it('checks the connector of bots built in code', () => {
@@ -85,7 +89,7 @@ describe('the connector section of a bot file', () => {
       connector: { messageDelay: 1.5, fallbackSkillId: 'routing', disableGreetings: 'yes' as unknown as boolean, greeting: 'hi', escalationSkillIdOnStuckConversation: 'routing' } as never,
     };
     expect(validateBotDefinitions([router]).errors.map(({ path, message }) => ({ path, message }))).toEqual([
-      { path: 'connector.messageDelay', message: 'must be a whole number of milliseconds >= 0, got 1.5' },
+      { path: 'connector.messageDelay', message: 'must be a whole number of milliseconds from 0 to 2147483647 (about 24.8 days), got 1.5' },
       { path: 'connector.disableGreetings', message: 'must be true or false, got "yes"' },
       { path: 'connector.greeting', message: expect.stringContaining("unknown connector setting 'greeting' (known: skipAgentMessage,") },
       { path: 'connector.fallbackSkillId', message: "bot 'router' holds skill 'routing' itself: the transfer would come back to it (a transfer loop)" },

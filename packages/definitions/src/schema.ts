@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
+import { MAX_TIMER_MS } from './timer-limit.js';
 import type { PathSegment } from './problems.js';
 
 /** Marks the message of an unknown-key issue so `describeIssue` can suggest the closest allowed key. */
@@ -41,15 +42,15 @@ export const botFileSchema = strictObject({
     skipAgentMessage: z.boolean().optional(),
     defaultGreetingMessage: nonEmpty.optional(),
     disableGreetings: z.boolean().optional(),
-    messageDelay: z.int().min(0).optional(),
+    messageDelay: z.int().min(0).max(MAX_TIMER_MS).optional(),
     maxEscalationRetries: z.int().min(0).optional(),
-    fallbackEscalationTime: z.int().min(1).optional(),
+    fallbackEscalationTime: z.int().min(1).max(MAX_TIMER_MS).optional(),
     fallbackSkillId: skillId.optional(),
     escalateOnStuckConversation: z.boolean().optional(),
     escalationSkillIdOnStuckConversation: skillId.optional(),
     escalationMessageOnStuckConversation: nonEmpty.optional(),
     messageResendMaxRetries: z.int().min(0).optional(),
-    retryMessageInterval: z.int().min(0).optional(),
+    retryMessageInterval: z.int().min(0).max(MAX_TIMER_MS).optional(),
     userRetryOnStuckConversation: nonEmpty.optional(),
   }).optional(),
   // `__proto__` is refused by readBotFile (a record would drop it silently).

@@ -1,6 +1,7 @@
 import type { AgentConnectorSettings, BotDefinition } from '@bottango/core';
 import type { DefinitionProblem } from './problems.js';
 import { botProblem } from './registry.js';
+import { MAX_TIMER_MS } from './timer-limit.js';
 
 type Kind = 'boolean' | 'text' | 'skill' | 'count' | 'ms';
 
@@ -26,7 +27,7 @@ const EXPECTED: Readonly<Record<Kind, string>> = {
   text: 'a non-empty string',
   skill: 'a non-empty skill ID',
   count: 'a whole number >= 0',
-  ms: 'a whole number of milliseconds >= 0',
+  ms: `a whole number of milliseconds from 0 to ${MAX_TIMER_MS} (about 24.8 days)`,
 };
 
 function fits(kind: Kind, value: unknown): boolean {
@@ -37,8 +38,9 @@ function fits(kind: Kind, value: unknown): boolean {
     case 'skill':
       return typeof value === 'string' && value.trim() !== '';
     case 'count':
-    case 'ms':
       return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+    case 'ms':
+      return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIMER_MS;
   }
 }
 

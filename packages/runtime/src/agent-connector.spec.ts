@@ -310,3 +310,63 @@ describe('connector: stuck conversations (spec 3.4)', () => {
     expect(said(await none.rt.send(none.id, 'A-17'))).toEqual(['front: Not able to transfer to Agent at this time. Please try later.']);
   });
 });
+
+describe('closing while the connector waits', () => {
+  const any = (connector: AgentConnectorSettings): BotDefinition => ({
+    id: 'front',
+    skills: ['front'],
+    intents: [],
+    connector,
+    dialogs: [{ name: 'Any', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'text', text: 'heard' }] }],
+  });
+
+  /** A conversation stuck on a dialog the bot no longer has (an older version of it asked a question): every attempt fails. */
+  async function stuckConversation(connector: AgentConnectorSettings): Promise<{ rt: BottangoRuntime; id: string }> {
+    const states = new MemoryConversationStateStore();
+    const shared = new ContainerModule(({ bind }) => void bind(ConversationStateStore).toConstantValue(states));
+    const ask: BotDefinition = { id: 'front', skills: ['front'], intents: [], dialogs: [{ name: 'Ask', type: 'standard', starter: { patterns: ['ask'] }, interactions: [{ type: 'question', text: 'Which order?' }] }] };
+    const old = await createRuntime({ bots: [ask], modules: [shared] });
+    const id = await old.startConversation({ botId: 'front' });
+    await old.send(id, 'ask');
+    await old.close();
+    return { rt: await createRuntime({ bots: [any(connector)], modules: [shared] }), id };
+  }
+
+  it('close() ends a stuck-conversation retry wait at once instead of after retryMessageInterval', async () => {
+    // Retries wait 60 s (real clock).
+    const { rt, id } = await stuckConversation({ userRetryOnStuckConversation: 'Say again', messageResendMaxRetries: 1 });
+    const sent = rt.send(id, 'A-17').catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await rt.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await sent;
+  }, 20_000);
+
+  it('listeners see a stuck message once, not once per retry', async () => {
+    const { rt, id } = await stuckConversation({ userRetryOnStuckConversation: 'Say again', messageResendMaxRetries: 2, retryMessageInterval: 1 });
+    const seen: ConversationEvent[] = [];
+    rt.onEvent((event) => seen.push(event));
+    const returned = await rt.send(id, 'A-17');
+    expect(returned.filter((e) => e.type === 'user-message')).toHaveLength(1);
+    expect(seen.map((e) => e.type)).toEqual(returned.map((e) => e.type));
+    await rt.close();
+  });
+
+  it('a send that races close() is refused and leaves no message-delay timer behind', async () => {
+    const clock = new ManualClock();
+    const rt = await createRuntime({ bots: [any({ messageDelay: 300 })], clock });
+    const id = await rt.startConversation({ botId: 'front' });
+    const seen: string[] = [];
+    rt.onEvent((event) => seen.push(event.type));
+    const sent = rt.send(id, 'hello').then(
+      () => 'resolved',
+      (error: unknown) => (error as Error).message,
+    );
+    await rt.close();
+    expect(clock.pending).toBe(0);
+    clock.advance(300);
+    expect(await sent).toMatch(/closed/);
+    expect(seen).toEqual([]);
+  });
+});

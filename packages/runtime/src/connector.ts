@@ -21,9 +21,18 @@ export function lastUtterance(state: ConversationState, skipAgentMessage: boolea
   return undefined;
 }
 
-/** Resolves after `ms` on `clock` (at once for 0). */
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => clock.setTimeout(resolve, ms)) : Promise.resolve();
+/** Resolves after `ms` on `clock` (at once for 0), or as soon as `signal` aborts (the runtime closing). */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** One timer per conversation (greetings): setting one replaces the previous, and `clearAll` stops them at close. */

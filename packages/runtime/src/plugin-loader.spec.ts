@@ -97,6 +97,17 @@ describe('loading plugins from a project folder', () => {
     expect((twice as Error).message).toMatch(/^could not load 1 plugin\(s\):\n {2}bottango-not-installed: package not found[^\n]*$/);
   });
 
+  it('says a package that is installed but has no main export is not importable, instead of asking to install it', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
+    const root = join(project, 'node_modules', 'only-subpaths');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'only-subpaths', version: '1.0.0', type: 'module', exports: { './x': './x.js' } }));
+    const message = ((await loadPlugins(['only-subpaths'], { searchPaths: [project] }).catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain('only-subpaths: ');
+    expect(message).not.toContain('npm install');
+    expect(message).toMatch(/not exported|exports/i);
+  });
+
   it('says a package that exports no bottangoPlugin is not a plugin', async () => {
     const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
     writePackage(project, 'left-pad-ish', '0.0.1', 'export const pad = (s) => s;');

@@ -36,7 +36,9 @@ export function resolvePluginPackage(specifier: string, searchPaths: readonly Pl
 
 function isNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
+  // ERR_PACKAGE_PATH_NOT_EXPORTED is not "not found": the package is there but has no main export, which the
+  // caller reports as it is rather than telling the user to install it.
+  return code === 'ERR_MODULE_NOT_FOUND';
 }
 
 /** The version in the package.json of the package that holds `url` (walking up to the one named `name`). */

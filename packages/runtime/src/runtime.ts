@@ -96,6 +96,9 @@ const STUCK = '(stuck conversation)';
 /** What `#deliver` resolves with (`stale` comes back as a failure). */
 type Delivered = Exclude<TransferOutcome, { kind: 'stale' }>;
 
+/** Timed-out transfers remembered so their late receiver does not take the conversation (the oldest go first). */
+const MAX_ABANDONED_TRANSFERS = 10_000;
+
 /** Steps one turn may run before the runtime decides a dialog loops forever. */
 const MAX_STEPS_PER_TURN = 50;
 
@@ -124,6 +127,7 @@ export class BottangoRuntime implements TransferReceiver {
   /** Some bot joins messages (no state is read before each `send` otherwise). */
   readonly #joinsMessages: boolean;
   #closed = false;
+  readonly #closing = new AbortController();
 
   /** @internal Made by `createRuntime()`, which wires the parts. */
   constructor(parts: RuntimeParts) {
@@ -222,6 +226,8 @@ export class BottangoRuntime implements TransferReceiver {
     this.#assertOpen();
     this.#greetings.clear(conversationId);
     const delay = this.#joinsMessages ? await this.#messageDelay(conversationId) : 0;
+    // close() may have run while the delay was looked up: nothing may start (or arm a timer) after it.
+    this.#assertOpen();
     if (delay > 0) return this.#joiner.join(conversationId, text, delay, (joined) => this.#sendNow(conversationId, joined));
     return this.#sendNow(conversationId, text);
   }
@@ -262,11 +268,15 @@ export class BottangoRuntime implements TransferReceiver {
     const handlesStuck = connector.escalateOnStuckConversation || connector.userRetryOnStuckConversation !== undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.#userTurn(state, text, false)).events;
+        if (!handlesStuck) return (await this.#userTurn(state, text, false)).events;
+        // Attempts that fail are tried again: their events must not reach listeners, or each retry would repeat them.
+        const turn = await this.#userTurn(state, text, false, false, true);
+        for (const event of turn.events) this.#emit(event);
+        return turn.events;
       } catch (error) {
         if (!handlesStuck || isTransient(error)) throw error;
         if (attempt >= connector.messageResendMaxRetries) return this.#stuck(await this.#load(state.id), text, error);
-        await sleep(this.#parts.clock, connector.retryMessageInterval);
+        await sleep(this.#parts.clock, connector.retryMessageInterval, this.#closing.signal);
         state = await this.#load(state.id);
       }
     }
@@ -403,10 +413,15 @@ export class BottangoRuntime implements TransferReceiver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // Messages waiting to be joined are handled; greetings not yet due are dropped.
+    // Waits (stuck-conversation retries, interaction delays) end now instead of holding the close for minutes.
+    this.#closing.abort();
+    // Messages waiting to be joined are handled; greetings not yet due are dropped, also those armed by work that
+    // was still queued when close began.
     this.#joiner.flushAll();
-    this.#greetings.clearAll();
     await this.#queue.idle();
+    this.#joiner.flushAll();
+    await this.#queue.idle();
+    this.#greetings.clearAll();
     await this.#parts.onClose();
   }
 
@@ -546,11 +561,12 @@ export class BottangoRuntime implements TransferReceiver {
     return state;
   }
 
-  async #userTurn(state: ConversationState, text: string, outbox: boolean, system = false): Promise<Turn> {
+  /** One user message; with `hold`, its events reach listeners only if it succeeds (the caller emits them). */
+  async #userTurn(state: ConversationState, text: string, outbox: boolean, system = false, hold = false): Promise<Turn> {
     const events: ConversationEvent[] = [];
     this.#collectors.set(state.id, events);
     try {
-      const turn = newTurn(state, text, [state.ownerBotId], { events, outbox });
+      const turn = newTurn(state, text, [state.ownerBotId], { events, ...(hold ? { held: events } : {}), outbox });
       if (state.turns === 0) await this.#beginConversation(turn, this.bot(state.ownerBotId));
       await this.#handleMessage(turn, text, system);
       await this.#drainInjected(turn);
@@ -843,7 +859,7 @@ export class BottangoRuntime implements TransferReceiver {
     }
     // Spec 2.1: pre-process (done) → interaction delay → the integration call (its message travels with the transfer) →
     // post-process, which sees the outcome → rules (a late failure's `__agent_escalation_failed__`).
-    await sleep(this.#parts.clock, interaction.interactionDelay ?? 0);
+    await sleep(this.#parts.clock, interaction.interactionDelay ?? 0, this.#closing.signal);
     if (interaction.message !== BLANK_MESSAGE) this.#say(turn, bot, dialog.name, withLineBreaks(this.#template(turn, interaction.message)));
     // A submitted transfer ends the sender's dialogs: whatever happens next starts from a clean stack.
     state.dialogStack = [];
@@ -907,7 +923,11 @@ export class BottangoRuntime implements TransferReceiver {
     }
     delete state.transferring;
     if (outcome.kind === 'stale') return { kind: 'failed', reason: TransferFailureReason.Rejected, message: outcome.message };
-    if (outcome.reason === TransferFailureReason.Timeout) this.#abandoned.add(request.transferId);
+    if (outcome.reason === TransferFailureReason.Timeout) {
+      this.#abandoned.add(request.transferId);
+      // A receiver that never finishes never removes its ID: the oldest are forgotten first (a Set keeps insertion order).
+      if (this.#abandoned.size > MAX_ABANDONED_TRANSFERS) this.#abandoned.delete(this.#abandoned.values().next().value as string);
+    }
     return outcome;
   }
 

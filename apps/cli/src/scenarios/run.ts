@@ -13,6 +13,18 @@ export interface ScenarioResult {
   readonly failures: readonly string[];
 }
 
+/**
+ * A scenario whose run throws (a send the runtime rejects, a store that fails) fails with the error, naming the
+ * scenario, and the file's other scenarios still run.
+ */
+async function runGuarded(scenario: { readonly name: string }, file: string, run: () => Promise<ScenarioResult>): Promise<ScenarioResult> {
+  try {
+    return await run();
+  } catch (error) {
+    return { name: scenario.name, file, passed: false, failures: [`the scenario stopped with an error: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+}
+
 /** Builds a runtime for a bots folder, on the given clock (the command's settings: plugins, store, …). */
 export type ComposeScenarioRuntime = (botsDir: string, clock: ScenarioClock) => Promise<BottangoRuntime>;
 
@@ -39,12 +51,13 @@ export async function runScenarioFile(file: ScenarioFile, compose: ComposeScenar
           entry = { runtime: await compose(scenario.botsDir, clock), clock };
           shared.set(scenario.botsDir, entry);
         }
-        result = await runScenario(entry.runtime, entry.clock, scenario, file.file);
+        const { runtime, clock } = entry;
+        result = await runGuarded(scenario, file.file, () => runScenario(runtime, clock, scenario, file.file));
       } else {
         const clock = new ScenarioClock();
         const runtime = await compose(scenario.botsDir, clock);
         try {
-          result = await runScenario(runtime, clock, scenario, file.file);
+          result = await runGuarded(scenario, file.file, () => runScenario(runtime, clock, scenario, file.file));
         } finally {
           await runtime.close();
         }

@@ -274,3 +274,22 @@ describe('scenario file errors', () => {
     expect(await loadProblem(edge(`  - name: x\n    loadError: {}\n    turns:\n      - user: hi\n`))).toContain('scenarios[0].turns: a scenario with loadError has no turns');
   });
 });
+
+describe('a scenario that stops with an error', () => {
+  it('fails naming the error, and the file goes on with its next scenario', async () => {
+    // The runtime of the first scenario rejects every message (as a store that went away would).
+    let built = 0;
+    const flaky: ComposeScenarioRuntime = async (botsDir, clock) => {
+      const runtime = await compose(botsDir, clock);
+      if (built++ === 0) runtime.send = async () => Promise.reject(new Error('the store went away'));
+      return runtime;
+    };
+    const scenario = (name: string): string => `  - name: ${name}\n    turns:\n      - user: hello\n`;
+    const results = await run(edge(scenario('first') + scenario('second')), flaky);
+    expect(results.map((r) => [r.name, r.passed])).toEqual([
+      ['first', false],
+      ['second', true],
+    ]);
+    expect(results[0]?.failures).toEqual(['the scenario stopped with an error: the store went away']);
+  });
+});
