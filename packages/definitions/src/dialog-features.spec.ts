@@ -1,18 +1,10 @@
-import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { describe, expect, it } from 'vitest';
+import { problemsOfYaml as problemsOfFile } from './__fixtures__/problems.js';
 import { parseBotDefinition, type DefinitionProblem } from './index.js';
 
 const FILE = 'bots/front.yaml';
 
-function problemsOfYaml(text: string): DefinitionProblem[] {
-  try {
-    parseBotDefinition(text, FILE);
-  } catch (error) {
-    expect(BottangoError.is(error, BottangoErrorCode.InvalidDefinition)).toBe(true);
-    return (error as BottangoError).details['problems'] as DefinitionProblem[];
-  }
-  throw new Error('expected an INVALID_DEFINITION error');
-}
+const problemsOfYaml = (text: string): DefinitionProblem[] => problemsOfFile(text, FILE);
 
 const BOT = `
 id: front

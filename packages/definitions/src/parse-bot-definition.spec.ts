@@ -1,19 +1,10 @@
-import { BottangoError, BottangoErrorCode, type BotContext, type BotDefinition } from '@bottango/core';
+import type { BotContext, BotDefinition } from '@bottango/core';
 import { describe, expect, it } from 'vitest';
+import { problemsOf } from './__fixtures__/problems.js';
 import { parseBotDefinition, type DefinitionProblem } from './index.js';
 
 const FILE = 'bots/billing.yaml';
 
-/** The problems of an INVALID_DEFINITION error thrown by `run`. */
-function problemsOf(run: () => unknown): DefinitionProblem[] {
-  try {
-    run();
-  } catch (error) {
-    expect(BottangoError.is(error, BottangoErrorCode.InvalidDefinition)).toBe(true);
-    return (error as BottangoError).details['problems'] as DefinitionProblem[];
-  }
-  throw new Error('expected an INVALID_DEFINITION error');
-}
 
 function problemsOfYaml(text: string): DefinitionProblem[] {
   return problemsOf(() => parseBotDefinition(text, FILE));

@@ -1,18 +1,11 @@
-import { BottangoError, BottangoErrorCode, type AgentTransferInteraction, type BotContext } from '@bottango/core';
+import type { AgentTransferInteraction, BotContext } from '@bottango/core';
 import { describe, expect, it } from 'vitest';
+import { problemsOfYaml as problemsOfFile } from './__fixtures__/problems.js';
 import { parseBotDefinition, type DefinitionProblem } from './index.js';
 
 const FILE = 'bots/orders.yaml';
 
-function problemsOf(text: string): DefinitionProblem[] {
-  try {
-    parseBotDefinition(text, FILE);
-  } catch (error) {
-    expect(BottangoError.is(error, BottangoErrorCode.InvalidDefinition)).toBe(true);
-    return (error as BottangoError).details['problems'] as DefinitionProblem[];
-  }
-  throw new Error('expected an INVALID_DEFINITION error');
-}
+const problemsOf = (text: string): DefinitionProblem[] => problemsOfFile(text, FILE);
 
 const DIALOGS = `dialogs:
   - name: Hello
