@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BOTTANGO_PLUGIN_BRAND, BottangoError, IntentMatcher, definePlugin } from '@bottango/core';
 import { MemoryContextStore } from '@bottango/store-memory';
-import { createRuntime, loadPlugins, storePluginFor } from './index.js';
+import { createRuntime, loadPlugins, pluginReferencesFor, storePluginFor } from './index.js';
 import { demoBots } from './__fixtures__/bots.js';
 import { KeywordIntentMatcher } from './__fixtures__/keyword-matcher.js';
 
@@ -95,6 +95,13 @@ describe('loading plugins from a project folder', () => {
     // One package for two settings (the store and the state store) is reported once.
     const twice = await loadPlugins(['bottango-not-installed', 'bottango-not-installed'], { searchPaths: [project] }).catch((e: unknown) => e);
     expect((twice as Error).message).toMatch(/^could not load 1 plugin\(s\):\n {2}bottango-not-installed: package not found[^\n]*$/);
+  });
+
+  it('a store package missing for both the store and the state setting is one failure naming both settings', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
+    const { references, state } = pluginReferencesFor({ store: 'sqlite:./x.sqlite' });
+    const message = ((await loadPlugins([...references, ...(state ? [state] : [])], { searchPaths: [project] }).catch((e: unknown) => e)) as Error).message;
+    expect(message).toMatch(/^could not load 1 plugin\(s\):\n {2}@bottango\/store-sqlite \(store setting, state setting\): package not found/);
   });
 
   it('says a package that is installed but has no main export is not importable, instead of asking to install it', async () => {

@@ -33,13 +33,15 @@ export interface PluginLoadOptions {
 export async function loadPlugins(references: readonly PluginReference[], options: PluginLoadOptions = {}): Promise<LoadedPlugin[]> {
   const searchPaths = options.searchPaths ?? [process.cwd()];
   const loaded: LoadedPlugin[] = [];
-  const failures: { plugin: string; problems: string[]; cause: unknown }[] = [];
+  const failures: { name: string; declaredIn: string[]; problems: string[]; cause: unknown }[] = [];
   for (const reference of references) {
     const name = typeof reference === 'string' ? reference : reference.package;
-    const label = typeof reference === 'string' || reference.declaredIn === undefined ? name : `${name} (${reference.declaredIn})`;
+    const declaredIn = typeof reference === 'string' || reference.declaredIn === undefined ? [] : [reference.declaredIn];
     const fail = (problems: string[], cause?: unknown): void => {
-      // The same package for two settings (store and state) fails once, not twice.
-      if (!failures.some((f) => f.plugin === label && f.problems.join('\n') === problems.join('\n'))) failures.push({ plugin: label, problems, cause });
+      // The same package failing the same way for two settings (store and state) is one failure, naming both.
+      const same = failures.find((f) => f.name === name && f.problems.join('\n') === problems.join('\n'));
+      if (same) same.declaredIn.push(...declaredIn);
+      else failures.push({ name, declaredIn, problems, cause });
     };
     try {
       let exported: { bottangoPlugin?: unknown };
@@ -77,10 +79,11 @@ export async function loadPlugins(references: readonly PluginReference[], option
     }
   }
   if (failures.length > 0) {
-    const lines = failures.map((f) => (f.problems.length === 1 ? `${f.plugin}: ${f.problems[0]}` : `${f.plugin}:\n    ${f.problems.join('\n    ')}`));
+    const labels = failures.map((f) => (f.declaredIn.length === 0 ? f.name : `${f.name} (${f.declaredIn.join(', ')})`));
+    const lines = failures.map((f, i) => (f.problems.length === 1 ? `${labels[i]}: ${f.problems[0]}` : `${labels[i]}:\n    ${f.problems.join('\n    ')}`));
     throw new BottangoError(BottangoErrorCode.PluginLoadFailed, `could not load ${failures.length} plugin(s):\n  ${lines.join('\n  ')}`, {
       cause: failures.length === 1 ? failures[0]?.cause : new AggregateError(failures.map((f) => f.cause ?? new Error(f.problems.join('; ')))),
-      details: { plugins: failures.map((f) => f.plugin) },
+      details: { plugins: labels },
     });
   }
   return loaded;
@@ -103,12 +106,16 @@ export function pluginReferencesFor(settings: {
   readonly transport?: string | undefined;
   readonly transportOptions?: Readonly<Record<string, unknown>> | undefined;
 }): { references: PluginReference[]; state: PluginReference | undefined } {
-  const references = [...(settings.plugins ?? [])];
-  const store = settings.store === undefined ? undefined : storePluginFor(settings.store);
-  if (store) references.push(store);
-  const transport = settings.transport === undefined ? undefined : transportPluginFor(settings.transport, settings.transportOptions ?? {});
-  if (transport) references.push(transport);
-  return { references, state: statePluginFor(settings.state ?? settings.store ?? 'memory') };
+  // Each says which setting it comes from, for errors and `bottango plugins`.
+  const fromSetting = (reference: PluginReference | undefined, setting: string): PluginReference[] =>
+    reference === undefined ? [] : [typeof reference === 'string' ? { package: reference, declaredIn: setting } : { ...reference, declaredIn: setting }];
+  const references = [
+    ...(settings.plugins ?? []),
+    ...fromSetting(settings.store === undefined ? undefined : storePluginFor(settings.store), 'store setting'),
+    ...fromSetting(settings.transport === undefined ? undefined : transportPluginFor(settings.transport, settings.transportOptions ?? {}), 'transport setting'),
+  ];
+  const [state] = fromSetting(statePluginFor(settings.state ?? settings.store ?? 'memory'), 'state setting');
+  return { references, state };
 }
 
 /**

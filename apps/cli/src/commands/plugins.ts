@@ -33,14 +33,12 @@ export const pluginsCommand: CliCommand = async (args, io) => {
   const transport = values.transport ?? project.transport;
   const { references, state: statePlugin } = pluginReferencesFor({ plugins: named, store, state, transport, transportOptions: project.transportOptions });
   const all = statePlugin ? [...references, statePlugin] : references;
-  // pluginReferencesFor appends the store's plugin, then the transport's, then the state's.
-  const settingSources = [...(references.length > named.length && store !== undefined ? ['store setting'] : []), ...(transport !== undefined && references.length > named.length + (store === undefined ? 0 : 1) ? ['transport setting'] : []), ...(statePlugin ? ['state setting'] : [])];
   const loaded = await loadPlugins(all, { searchPaths });
 
   const rows: PluginRow[] = loaded.map((plugin, index) => ({
     package: plugin.package,
     version: plugin.version ?? null,
-    source: index >= named.length ? (settingSources[index - named.length] ?? 'setting') : sourceOf(all[index] as PluginReference, project.dir),
+    source: sourceOf(all[index] as PluginReference, project.dir),
     provides: describePluginModule(plugin.module),
   }));
   const provided = rows.flatMap((r) => r.provides);
