@@ -1,5 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_PATTERN_SYNTAX, type Clock, type Logger } from '@bottango/core';
+import { BottangoError, BottangoErrorCode, DEFAULT_PATTERN_SYNTAX, type Clock, type Logger } from '@bottango/core';
 import { loadBotDirectory, type DefinitionProblem, type ProjectConfig } from '@bottango/definitions';
 import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
@@ -92,6 +93,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
   // Default-syntax patterns are checked with the other definition problems, so one run lists them all with file and line.
   const loaded = await loadBotDirectory(dir, { validatePattern: checkDefaultPattern });
   const modelCacheDir = options.modelCacheDir ?? join(options.cacheDir ?? project?.cacheDir ?? defaultCacheDir(), 'models');
+  await ensureCacheDir(modelCacheDir);
   const store = options.store ?? project?.store;
   const state = options.state ?? project?.state;
   const transport = options.transport ?? project?.transport;
@@ -110,6 +112,19 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
     ...(options.clock ? { clock: options.clock } : {}),
   });
   return { runtime, warnings: loaded.warnings };
+}
+
+/** The model cache folder, created now: one that cannot be (a file in the way, no permission) is a clear start-up error. */
+async function ensureCacheDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause));
+    throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `the cache folder ${dir} cannot be created (${reason}); choose another with --cache-dir, cacheDir in bottango.config.yaml or BOTTANGO_CACHE_DIR`, {
+      cause,
+      details: { field: 'cacheDir', value: dir },
+    });
+  }
 }
 
 function checkDefaultPattern(syntax: string, pattern: string): string | undefined {

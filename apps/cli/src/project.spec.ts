@@ -122,6 +122,13 @@ describe('plugins by configuration', () => {
     expect((await readdir(join(dir, 'project-cache', 'models'))).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('a cache folder that cannot be created is a start-up error naming it (exit 2), not a crash', async () => {
+    const dir = await project('plugins: [bottango-matcher-echo]\nbots: ./bots\n');
+    const { code, err } = await runCli(['run', '--cache-dir', 'input.txt/cache', '--input', 'input.txt', '--start', 'shop'], dir);
+    expect(err).toContain(`the cache folder ${join(dir, 'input.txt/cache/models')} cannot be created (ENOTDIR)`);
+    expect(code).toBe(2);
+  }, 60_000);
+
   it('a configured store replaces the memory one, and a file path in the project file is relative to it', async () => {
     const dir = await project('plugins: [bottango-matcher-echo]\nbots: bots\nstore: sqlite:data.sqlite\n');
     const { code } = await runCli(['run', '--config', join(dir, 'bottango.config.yaml'), '--input', '../input.txt', '--start', 'shop', '--json'], join(dir, 'bots'));

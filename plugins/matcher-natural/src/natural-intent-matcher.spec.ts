@@ -10,6 +10,14 @@ import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin } from './in
 describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
 
 describe('NaturalIntentMatcher model file', () => {
+  it('still trains when cacheDir cannot be written (a file in the way): the cache only saves time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
+    await writeFile(join(dir, 'taken'), 'not a folder');
+    const classifier = await new NaturalIntentMatcher({ cacheDir: join(dir, 'taken', 'models') }).train(CONTRACT_INTENTS);
+    expect(classifier.classify('I want a refund').ranked.length).toBeGreaterThan(0);
+    expect(await readdir(dir)).toEqual(['taken']);
+  });
+
   it('saves the model to cacheDir and a new matcher loads it (same results) instead of retraining', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
     const first = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);

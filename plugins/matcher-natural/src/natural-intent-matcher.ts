@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BottangoError, BottangoErrorCode, type IntentClassifier, type IntentDefinition, type IntentMatcher, type IntentTrainingOptions } from '@bottango/core';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, sha256 } from './model-file.js';
@@ -70,10 +70,15 @@ export class NaturalIntentMatcher implements IntentMatcher {
     }
     const classifier = this.fit(intents, outOfScope, onProgress);
     if (path !== undefined && this.cacheDir !== undefined) {
-      await mkdir(this.cacheDir, { recursive: true });
+      // The cache only saves training time: a folder that cannot be written costs a retrain next time, not the bot.
       const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, encodeModel(classifier, dataHash, this.optionsHash));
-      await rename(temporary, path);
+      try {
+        await mkdir(this.cacheDir, { recursive: true });
+        await writeFile(temporary, encodeModel(classifier, dataHash, this.optionsHash));
+        await rename(temporary, path);
+      } catch {
+        await rm(temporary, { force: true }).catch(() => undefined);
+      }
     }
     return classifier;
   }
