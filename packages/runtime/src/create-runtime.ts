@@ -125,7 +125,8 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   const loaded = all.length > 0 ? await loadPlugins(all, loadOptions) : [];
   // The state plugin is loaded last, and only if no module binds ConversationStateStore itself.
   const statePluginLoaded = statePlugin ? loaded.pop() : undefined;
-  container.load(...(options.modules ?? []), ...loaded.map((p) => p.module));
+  container.load(...(options.modules ?? []));
+  for (const plugin of loaded) loadPluginModule(container, plugin);
   // The bundled pattern matcher is loaded only when no plugin provides its syntax, so a configured copy replaces it.
   const bundled: LoadedPlugin[] = [];
   if (!(container.isBound(StarterPatternSyntax) ? container.getAll<StarterPatternSyntax>(StarterPatternSyntax) : []).some((s) => s.syntax === DEFAULT_PATTERN_SYNTAX)) {
@@ -135,7 +136,7 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
   }
   const stateModule = statePluginLoaded?.module;
   const stateFromModule = container.isBound(ConversationStateStore);
-  if (stateModule && !stateFromModule) container.load(stateModule);
+  if (stateModule && !stateFromModule) loadPluginModule(container, statePluginLoaded as LoadedPlugin);
   else if (stateModule && options.state !== undefined) {
     throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `state "${options.state}" is set, but a module binds ConversationStateStore too; use one of them`, { details: { field: 'state', value: options.state } });
   }
@@ -243,6 +244,18 @@ async function buildRuntime(options: RuntimeOptions, opened: { close?(): Promise
       await store.close();
     },
   });
+}
+
+/** Loads a plugin's module; a module that throws while binding is reported naming its package. */
+function loadPluginModule(container: Container, plugin: LoadedPlugin): void {
+  try {
+    container.load(plugin.module);
+  } catch (cause) {
+    throw new BottangoError(BottangoErrorCode.PluginLoadFailed, `plugin ${plugin.package} failed while binding its services: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      details: { plugins: [plugin.package] },
+    });
+  }
 }
 
 /**

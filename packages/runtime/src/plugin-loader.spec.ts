@@ -180,6 +180,12 @@ describe('bundled plugins', () => {
     await expect(clash).rejects.toThrow('2 plugins provide the context store (team-store, other-store); load one of them');
   });
 
+  it('a plugin whose module throws while binding is named in the error', async () => {
+    const broken = definePlugin({ name: 'broken', createModule: () => new ContainerModule(() => { throw new Error('cannot bind: no licence key'); }) });
+    const start = createRuntime({ bots: demoBots(), modules: [keywordModule()], plugins: ['bottango-broken'], importModule: async () => ({ bottangoPlugin: broken }) });
+    await expect(start).rejects.toThrow('plugin bottango-broken failed while binding its services: cannot bind: no licence key');
+  });
+
   it('two plugins with the same intent matcher ID are refused', async () => {
     await expect(createRuntime({ bots: demoBots(), modules: [keywordModule(), keywordModule()] })).rejects.toThrow('two plugins provide intent matcher "keyword"; load one of them');
   });
