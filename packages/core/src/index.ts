@@ -81,6 +81,7 @@ export {
   BOTTANGO_PLUGIN_BRAND,
   definePlugin,
   isBottangoPlugin,
+  isPackageName,
   validatePluginOptions,
   type BottangoPlugin,
   type PluginOptionsSchema,

@@ -72,3 +72,11 @@ function issuePath(path: StandardSchemaV1.Issue['path']): string {
   }
   return text;
 }
+
+// npm's rules for a package name: lower case, URL-safe, optionally scoped, at most 214 characters.
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** Whether `name` is an npm package name (plugins are loaded by package name, never by path). */
+export function isPackageName(name: string): boolean {
+  return name.length <= 214 && PACKAGE_NAME.test(name);
+}

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BottangoError, BottangoErrorCode } from '@bottango/core';
+import { BottangoError, BottangoErrorCode, isPackageName } from '@bottango/core';
 import { formatPath, formatProblem, sortProblems, type DefinitionProblem } from './problems.js';
 import { readDefinitionFile, type ReadResult } from './read-file.js';
 import { check, strictObject } from './schema.js';
@@ -36,13 +36,10 @@ export interface ProjectConfig {
   readonly cacheDir?: string;
 }
 
-// npm's rules for a package name: lower case, URL-safe, optionally scoped; at most 214 characters.
-const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const packageName = z
   .string()
   .trim()
-  .max(214)
-  .refine((name) => PACKAGE_NAME.test(name), { message: 'is not an npm package name (e.g. bottango-matcher-fuzzy or @team/matcher); install a local plugin into the project (npm install ./path) and name its package' });
+  .refine(isPackageName, { message: 'is not an npm package name (e.g. bottango-matcher-fuzzy or @team/matcher); install a local plugin into the project (npm install ./path) and name its package' });
 const options = z.record(z.string(), z.unknown());
 const setting = z.string().trim().min(1);
 

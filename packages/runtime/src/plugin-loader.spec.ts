@@ -115,6 +115,15 @@ describe('loading plugins from a project folder', () => {
     expect(message).toMatch(/not exported|exports/i);
   });
 
+  it('refuses a path or anything else that is not a package name, before importing anything', async () => {
+    const imported: string[] = [];
+    const importModule = async (name: string): Promise<unknown> => void imported.push(name);
+    const message = ((await loadPlugins(['../../etc/passwd', '/tmp/evil.js', 'Not A Name'], { importModule }).catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain('could not load 3 plugin(s)');
+    expect(message).toContain('../../etc/passwd: is not an npm package name');
+    expect(imported).toEqual([]);
+  });
+
   it('says a package that exports no bottangoPlugin is not a plugin', async () => {
     const project = mkdtempSync(join(tmpdir(), 'bottango-plugins-'));
     writePackage(project, 'left-pad-ish', '0.0.1', 'export const pad = (s) => s;');

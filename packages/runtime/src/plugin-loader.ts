@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { BottangoError, BottangoErrorCode, isBottangoPlugin, validatePluginOptions } from '@bottango/core';
+import { BottangoError, BottangoErrorCode, isBottangoPlugin, isPackageName, validatePluginOptions } from '@bottango/core';
 import { describeSearchPath, resolvePluginPackage, type ImportModule, type PluginSearchPath } from './plugin-resolution.js';
 
 /**
@@ -43,6 +43,10 @@ export async function loadPlugins(references: readonly PluginReference[], option
       if (same) same.declaredIn.push(...declaredIn);
       else failures.push({ name, declaredIn, problems, cause });
     };
+    if (!isPackageName(name)) {
+      fail([`is not an npm package name (e.g. bottango-matcher-fuzzy or @team/matcher): plugins load by package name; install a local plugin into the project (npm install ./path) and name its package`]);
+      continue;
+    }
     try {
       let exported: { bottangoPlugin?: unknown };
       let version: string | undefined;
