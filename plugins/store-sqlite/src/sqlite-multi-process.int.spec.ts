@@ -18,15 +18,14 @@ const { SqliteContextStore } = await import(process.env.STORE_URL);
 const store = new SqliteContextStore({ path: process.env.DB_PATH });
 await store.registerNamespace('counters');
 const scope = { kind: 'global' };
-// Start together: say ready, wait for the parent's go.
-process.stdout.write('ready\\n');
-await new Promise((resolve) => process.stdin.once('data', resolve));
-process.stdin.destroy();
+await barrier(); // start together (raceProcesses defines barrier)
 let conflicts = 0;
 for (let i = 0; i < ${PER_PROCESS}; i++) {
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const current = await store.get('counters', scope, 'cas');
-    await new Promise((resolve) => setImmediate(resolve)); // widen the window between read and write
+    // The first increment: both have read before either writes, so one write must conflict.
+    if (i === 0 && attempt === 0) await barrier();
+    else await new Promise((resolve) => setImmediate(resolve)); // widen the window between read and write
     try {
       await store.set('counters', scope, 'cas', (current?.value ?? 0) + 1, { expectedVersion: current?.version ?? 0 });
       break;
@@ -74,7 +73,7 @@ describe('SqliteContextStore shared by two processes', () => {
     ]);
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const conflicts = results.map((r) => (JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { conflicts: number }).conflicts);
-    // Proof that the two processes really raced on the counter (else this test shows nothing).
+    // Proof that the two processes really raced on the counter (else this test shows nothing); the barrier makes it certain.
     expect(conflicts[0]! + conflicts[1]!, 'the two processes did not overlap').toBeGreaterThan(0);
 
     const store = new SqliteContextStore({ path });
