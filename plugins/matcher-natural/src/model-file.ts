@@ -3,9 +3,11 @@ import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { SoftmaxModel } from './softmax-model.js';
 import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
 import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
+import { SemanticEvidence } from './semantic-evidence.js';
+import { wordVectors } from './word-vectors.js';
 
 export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
-export const MODEL_FORMAT_VERSION = 4;
+export const MODEL_FORMAT_VERSION = 5;
 
 /** First line of a model file (JSON). The body that follows is checked against `bodySha256`. */
 export interface ModelFileHeader {
@@ -28,6 +30,8 @@ interface ModelMeta {
   readonly trainingExamples: number;
   /** Class indexes trained with a phrase without content word (version 4). */
   readonly contentFreeClasses: readonly number[];
+  /** Small bots only: the content words of each class's phrases, for the word-vector evidence (version 5). */
+  readonly phraseWords?: readonly (readonly (readonly string[])[])[];
 }
 
 export function sha256(text: string | Uint8Array): string {
@@ -52,6 +56,7 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
     calibration: classifier.calibration,
     trainingExamples: classifier.trainingExamples,
     contentFreeClasses: classifier.contentFreeClasses,
+    ...(classifier.semantic === undefined ? {} : { phraseWords: classifier.semantic.phraseWords }),
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
   const metaLength = Buffer.alloc(4);
@@ -138,8 +143,28 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const weights = take(Int8Array, entries);
     if (offset !== body.length) throw new Error(`${body.length - offset} bytes left after the weights`);
     const featurizer = new TextFeaturizer(meta.featureOptions, hashes, featureWeights);
-    return new NaturalIntentClassifier(featurizer, new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias), meta.classIds, meta.outOfScopeIds, meta.calibration, meta.trainingExamples, meta.contentFreeClasses);
+    const semantic = meta.phraseWords === undefined ? undefined : new SemanticEvidence(checkedPhraseWords(meta.phraseWords, classCount), wordVectors());
+    return new NaturalIntentClassifier(
+      featurizer,
+      new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias),
+      meta.classIds,
+      meta.outOfScopeIds,
+      meta.calibration,
+      meta.trainingExamples,
+      meta.contentFreeClasses,
+      semantic,
+    );
   } catch (cause) {
     throw formatError(where, 'model body cannot be decoded', {}, cause);
   }
+}
+
+/** `phraseWords` of a model file's meta, checked: one list per class of lists of strings. */
+function checkedPhraseWords(phraseWords: unknown, classCount: number): string[][][] {
+  const ok =
+    Array.isArray(phraseWords) &&
+    phraseWords.length === classCount &&
+    phraseWords.every((phrases) => Array.isArray(phrases) && phrases.every((words) => Array.isArray(words) && words.every((w) => typeof w === 'string')));
+  if (!ok) throw new Error(`phraseWords is not one list of word lists per class (${classCount} classes)`);
+  return phraseWords as string[][][];
 }

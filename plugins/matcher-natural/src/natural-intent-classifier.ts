@@ -1,4 +1,6 @@
 import type { IntentClassification, IntentClassifier, IntentScore } from '@bottango/core';
+import type { SemanticEvidence } from './semantic-evidence.js';
+import { contentWordsOf } from './semantic-evidence.js';
 import type { SoftmaxModel } from './softmax-model.js';
 import type { AnalysedWord, TextFeaturizer } from './text-features.js';
 
@@ -10,8 +12,9 @@ import type { AnalysedWord, TextFeaturizer } from './text-features.js';
  *   stop words) whose stem was seen in training; `required` is `fullEvidenceShare` on large training sets and rises
  *   linearly to `smallBotEvidenceShare` as the training set shrinks below `smallBotExamples` phrases;
  * - the small-bot calibration `smallBot` (a logistic model of ln p, the logit, the margin to the next class, the known
- *   share and the training set size), weighted `1 − examples / smallBotExamples`: 0 from `smallBotExamples` phrases
- *   on, where the corpus calibration alone applies.
+ *   share, the training set size and what word vectors say, see `SemanticEvidence`): alone below `smallBotOnlyBelow`
+ *   phrases, then weighted down linearly to 0 at `smallBotExamples` phrases, from where the corpus calibration alone
+ *   applies.
  *
  * In both, a text without a content word ("what", "can you", "please") has no evidence unless the best intent was
  * itself trained with a phrase without content word ("what can you do", "yes"). Fitted on CLINC150 `val` (see README).
@@ -23,12 +26,15 @@ export interface ConfidenceCalibration {
   readonly fullEvidenceShare: number;
   readonly smallBotEvidenceShare: number;
   readonly smallBotExamples: number;
+  readonly smallBotOnlyBelow: number;
   readonly smallBot: SmallBotCalibration;
 }
 
 /**
  * `sigmoid(offset + logProbability · ln p + logit · logit + margin · (logit − best other logit) + knownShare · (evidence +
- * evidencePerLogExamples · ln n) + logExamples · ln n + noContent · [no evidence: see above])`, n = training phrases.
+ * evidencePerLogExamples · ln n) + logExamples · ln n + noContent · [no evidence: see above] + similarity · s_c +
+ * similarityMargin · (s_c − best other s) + softEvidence · e_c + botSoftEvidence · e_bot)`, n = training phrases, and
+ * s, e the word-vector measures of `SemanticEvidence` (0 without word vectors).
  */
 export interface SmallBotCalibration {
   readonly offset: number;
@@ -39,6 +45,10 @@ export interface SmallBotCalibration {
   readonly evidencePerLogExamples: number;
   readonly logExamples: number;
   readonly noContent: number;
+  readonly similarity: number;
+  readonly similarityMargin: number;
+  readonly softEvidence: number;
+  readonly botSoftEvidence: number;
 }
 
 export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
@@ -48,7 +58,21 @@ export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
   fullEvidenceShare: 0.34,
   smallBotEvidenceShare: 2 / 3,
   smallBotExamples: 1000,
-  smallBot: { offset: -2.9203, logProbability: 1.3574, logit: 0.7547, margin: 0.2255, evidence: 8.1017, evidencePerLogExamples: -0.991, logExamples: -0.201, noContent: -5.2294 },
+  smallBotOnlyBelow: 500,
+  smallBot: {
+    offset: -3.2609,
+    logProbability: 1.1512,
+    logit: 0.6985,
+    margin: 0.1124,
+    evidence: 5.5459,
+    evidencePerLogExamples: -0.7184,
+    logExamples: -0.0841,
+    noContent: -2.9726,
+    similarity: 0.2831,
+    similarityMargin: 8.9715,
+    softEvidence: 3.9577,
+    botSoftEvidence: -2.6311,
+  },
 };
 
 /** Share of known content words a text needs for full confidence, for a training set of `examples` phrases. */
@@ -158,7 +182,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
   /** Per class index: the shared `{ intentId, score: 0 }` (frozen). */
   private readonly zeroScores: readonly IntentScore[];
   private readonly requiredShare: number;
-  /** Weight of the small-bot calibration (0 from `smallBotExamples` phrases on). */
+  /** Weight of the small-bot calibration (1 below `smallBotOnlyBelow` phrases, 0 from `smallBotExamples` on). */
   private readonly smallBotWeight: number;
   /** Per class index: 1 when the class was trained with a phrase without content word. */
   private readonly contentFree: Uint8Array;
@@ -181,6 +205,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
     readonly trainingExamples: number,
     /** Class indexes trained with at least one phrase without content word (only stop words): "yes", "what can you do". */
     readonly contentFreeClasses: readonly number[] = [],
+    /** @internal Word-vector evidence against the training phrases; made for bots under `smallBotExamples` phrases. */
+    readonly semantic?: SemanticEvidence,
   ) {
     this.logits = new Float64Array(model.classCount);
     const hidden = new Set(outOfScopeIds);
@@ -192,7 +218,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
     this.zeroScores = classIds.map((intentId) => Object.freeze({ intentId, score: 0 }));
     this.zeroRanked = [...this.returned].map((c) => this.zeroScores[c] as IntentScore).sort((a, b) => (a.intentId < b.intentId ? -1 : 1));
     this.requiredShare = requiredEvidenceShare(calibration, trainingExamples);
-    this.smallBotWeight = Math.max(0, 1 - trainingExamples / calibration.smallBotExamples);
+    const blendPhrases = calibration.smallBotExamples - calibration.smallBotOnlyBelow;
+    this.smallBotWeight = Math.min(1, Math.max(0, (calibration.smallBotExamples - trainingExamples) / Math.max(1, blendPhrases)));
     this.contentFree = new Uint8Array(classIds.length);
     for (const c of contentFreeClasses) if (c >= 0 && c < classIds.length) this.contentFree[c] = 1;
     const logExamples = Math.log(Math.max(1, trainingExamples));
@@ -261,7 +288,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const n = returned.length;
     for (let k = 0; k < n; k++) order[k] = returned[k] as number;
     rankByLogit(order, n, logits, max, min, this.scratch);
-    if (this.smallBotWeight > 0) return { ranked: this.smallBotScores(n, logSum, max, weight, knownShare, noEvidence) };
+    if (this.smallBotWeight > 0) return { ranked: this.smallBotScores(text, n, logSum, max, weight, knownShare, noEvidence) };
     const ranked: IntentScore[] = new Array<IntentScore>(n);
     for (let r = 0; r < n; r++) {
       const c = order[r] as number;
@@ -276,8 +303,9 @@ export class NaturalIntentClassifier implements IntentClassifier {
   /**
    * The scores of a bot under `smallBotExamples` phrases, in `order[0..n)`: the small-bot calibration blended with the
    * corpus one (`weight` is the corpus part's evidence weight). Its own function, so the large-bot path stays as small.
+   * Scores never rise down the ranking: a class ranked lower by the model never outscores one above it.
    */
-  private smallBotScores(n: number, logSum: number, max: number, weight: number, knownShare: number, noEvidence: boolean): IntentScore[] {
+  private smallBotScores(text: string, n: number, logSum: number, max: number, weight: number, knownShare: number, noEvidence: boolean): IntentScore[] {
     const { order, logits, classIds, zeroScores, calibration } = this;
     const { slope, logitSlope, offset, smallBot: small } = calibration;
     const C = this.model.classCount;
@@ -286,16 +314,37 @@ export class NaturalIntentClassifier implements IntentClassifier {
     for (let c = 0; c < C; c++) if (c !== best && (logits[c] as number) > second) second = logits[c] as number;
     if (second === -Infinity) second = max;
     const smallWeight = this.smallBotWeight;
-    const base = this.smallBotBase + this.smallBotEvidence * knownShare + (noEvidence ? small.noContent : 0);
+    let base = this.smallBotBase + this.smallBotEvidence * knownShare + (noEvidence ? small.noContent : 0);
+    const semantic = this.semantic;
+    let bestSimilarity = -Infinity;
+    let secondSimilarity = -Infinity;
+    if (semantic !== undefined) {
+      semantic.measure(contentWordsOf(text));
+      base += small.botSoftEvidence * semantic.botSoftEvidence;
+      for (const s of semantic.similarity) {
+        if (s > bestSimilarity) {
+          secondSimilarity = bestSimilarity;
+          bestSimilarity = s;
+        } else if (s > secondSimilarity) secondSimilarity = s;
+      }
+    }
     const ranked: IntentScore[] = new Array<IntentScore>(n);
+    let ceiling = 1;
     for (let r = 0; r < n; r++) {
       const c = order[r] as number;
       const logit = logits[c] as number;
       const z = slope * (logit - logSum) + logitSlope * logit + offset;
       // Margin: to the runner-up for the best class, to the best class for the others (so monotone in the logit).
       const margin = logit - (c === best ? second : max);
-      const zs = base + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
-      const score = smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z));
+      let zs = base + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
+      if (semantic !== undefined) {
+        const similarity = semantic.similarity[c] as number;
+        // With one class there is no other phrase to be nearer to: the margin is the similarity itself.
+        const other = similarity === bestSimilarity ? secondSimilarity : bestSimilarity;
+        zs += small.similarity * similarity + small.similarityMargin * (similarity - (other === -Infinity ? 0 : other)) + small.softEvidence * (semantic.softEvidence[c] as number);
+      }
+      const score = Math.min(ceiling, smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z)));
+      ceiling = score;
       ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }
     return ranked;

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { BottangoError, BottangoErrorCode, type IntentClassifier, type IntentDefinition, type IntentMatcher, type IntentTrainingOptions } from '@bottango/core';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, sha256 } from './model-file.js';
 import { NaturalIntentClassifier, DEFAULT_CONFIDENCE_CALIBRATION, type ConfidenceCalibration } from './natural-intent-classifier.js';
+import { contentWordsOf, SemanticEvidence } from './semantic-evidence.js';
 import { SoftmaxModel, DEFAULT_SOFTMAX_TRAINING_OPTIONS, type SoftmaxTrainingOptions } from './softmax-model.js';
 import { TextFeaturizer, DEFAULT_TEXT_FEATURE_OPTIONS, type TextFeatureOptions } from './text-features.js';
+import { wordVectors } from './word-vectors.js';
 
 export interface NaturalIntentMatcherOptions {
   /** Directory for trained models; a model whose data and options hashes match is loaded instead of retrained. */
@@ -108,7 +110,10 @@ export class NaturalIntentMatcher implements IntentMatcher {
       onProgress?.(epoch + 1, total),
     );
     featurizer.clearWordCache(); // drops the training texts' id pool entries
-    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses);
+    // Word vectors only weigh in for small bots, so only they load them.
+    const semantic =
+      texts.length < this.calibration.smallBotExamples ? new SemanticEvidence(intents.map((intent) => intent.trainingPhrases.map(contentWordsOf)), wordVectors()) : undefined;
+    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses, semantic);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIDENCE_THRESHOLDS, type IntentDefinition } from '@bottango/core';
 import { NaturalIntentMatcher } from './index.js';
+import { NaturalIntentClassifier } from './natural-intent-classifier.js';
 
 /** The demo billing bot's intents (apps/demo/bots/billing.yaml): four intents, 8–10 phrases each. */
 const BILLING: readonly IntentDefinition[] = [
@@ -86,6 +87,30 @@ describe('confidence on a small bot', () => {
       const best = classifier.classify(text).ranked[0];
       expect({ text, intent: best?.intentId }).toEqual({ text, intent });
       expect(best?.score ?? 0, text).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
+  it('accepts paraphrases in words the bot was never trained with, which the stems alone kept below GOOD (word vectors)', async () => {
+    const classifier = (await new NaturalIntentMatcher().train(BILLING)) as NaturalIntentClassifier;
+    const trained = (await new NaturalIntentMatcher().train(BILLING)) as NaturalIntentClassifier;
+    const withoutVectors = new NaturalIntentClassifier(trained.featurizer, trained.model, trained.classIds, trained.outOfScopeIds, trained.calibration, trained.trainingExamples, trained.contentFreeClasses);
+    for (const [text, intent] of [
+      ['i need a reimbursement', 'billing.refund'],
+      ['my mastercard expired', 'billing.payment_method'],
+      ['reimburse me for the broken item', 'billing.refund'],
+    ] as const) {
+      const best = classifier.classify(text).ranked[0];
+      expect({ text, intent: best?.intentId }).toEqual({ text, intent });
+      expect(best?.score ?? 0, text).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLDS.GOOD);
+      expect(withoutVectors.classify(text).ranked[0]?.score ?? 1, `${text} without vectors`).toBeLessThan(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
+  it('never scores an intent above one the model ranks before it', async () => {
+    const classifier = await new NaturalIntentMatcher().train(BILLING);
+    for (const text of ['i need a reimbursement', 'my card expired, refund me', 'invoice balance refund card', 'what is the weather', 'bill me']) {
+      const scores = classifier.classify(text).ranked.map((s) => s.score);
+      expect(scores, text).toEqual([...scores].sort((a, b) => b - a));
     }
   });
 
