@@ -49,6 +49,12 @@ export interface SmallBotCalibration {
   readonly similarityMargin: number;
   readonly softEvidence: number;
   readonly botSoftEvidence: number;
+  /**
+   * Then the score s is mapped through these knots `[s, mapped]` (piecewise linear, strictly increasing): every band
+   * edge (0.30, 0.45, 0.60, 0.75) maps to itself, so no text changes band and no two scores change order, while within
+   * each band the score moves to the share of right answers seen there on CLINC150 val (kept inside the band).
+   */
+  readonly bandMap: readonly (readonly [number, number])[];
 }
 
 export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
@@ -72,6 +78,34 @@ export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
     similarityMargin: 8.9715,
     softEvidence: 3.9577,
     botSoftEvidence: -2.6311,
+    bandMap: [
+      [0.0, 0.0],
+      [0.0026, 0.0013],
+      [0.0143, 0.0038],
+      [0.04, 0.012],
+      [0.1445, 0.0535],
+      [0.3, 0.3],
+      [0.3162, 0.3016],
+      [0.3505, 0.305],
+      [0.3884, 0.3088],
+      [0.4287, 0.3129],
+      [0.45, 0.45],
+      [0.4674, 0.4517],
+      [0.5053, 0.4555],
+      [0.5433, 0.4593],
+      [0.5818, 0.4632],
+      [0.6, 0.6],
+      [0.6213, 0.6021],
+      [0.6626, 0.6063],
+      [0.7002, 0.61],
+      [0.734, 0.6134],
+      [0.75, 0.75],
+      [0.881, 0.7631],
+      [0.9773, 0.9314],
+      [0.9947, 0.9796],
+      [0.9991, 0.9945],
+      [1.0, 0.9946],
+    ],
   },
 };
 
@@ -79,6 +113,21 @@ export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
 function requiredEvidenceShare(calibration: ConfidenceCalibration, examples: number): number {
   const smallness = Math.max(0, 1 - examples / calibration.smallBotExamples);
   return calibration.fullEvidenceShare + (calibration.smallBotEvidenceShare - calibration.fullEvidenceShare) * smallness;
+}
+
+/** `knots` (x strictly increasing) joined by straight lines; x outside them takes the end values. */
+export function piecewiseLinear(knots: readonly (readonly [number, number])[], x: number): number {
+  const first = knots[0];
+  if (first === undefined || x <= first[0]) return first?.[1] ?? x;
+  for (let k = 1; k < knots.length; k++) {
+    const [x1, y1] = knots[k] as readonly [number, number];
+    if (x === x1) return y1;
+    if (x < x1) {
+      const [x0, y0] = knots[k - 1] as readonly [number, number];
+      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return (knots[knots.length - 1] as readonly [number, number])[1];
 }
 
 const NO_SCORES: readonly IntentScore[] = [];
@@ -343,7 +392,8 @@ export class NaturalIntentClassifier implements IntentClassifier {
         const other = similarity === bestSimilarity ? secondSimilarity : bestSimilarity;
         zs += small.similarity * similarity + small.similarityMargin * (similarity - (other === -Infinity ? 0 : other)) + small.softEvidence * (semantic.softEvidence[c] as number);
       }
-      const score = Math.min(ceiling, smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z)));
+      const blended = smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z));
+      const score = Math.min(ceiling, blended + smallWeight * (piecewiseLinear(small.bandMap, blended) - blended));
       ceiling = score;
       ranked[r] = score < MIN_REPORTED_SCORE ? (zeroScores[c] as IntentScore) : { intentId: classIds[c] as string, score };
     }

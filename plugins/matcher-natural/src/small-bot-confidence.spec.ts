@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIDENCE_THRESHOLDS, type IntentDefinition } from '@bottango/core';
+import { CONFIDENCE_THRESHOLDS, confidenceBand, type IntentDefinition } from '@bottango/core';
 import { NaturalIntentMatcher } from './index.js';
-import { NaturalIntentClassifier } from './natural-intent-classifier.js';
+import { DEFAULT_CONFIDENCE_CALIBRATION, NaturalIntentClassifier, piecewiseLinear } from './natural-intent-classifier.js';
 
 /** The demo billing bot's intents (apps/demo/bots/billing.yaml): four intents, 8–10 phrases each. */
 const BILLING: readonly IntentDefinition[] = [
@@ -139,5 +139,24 @@ describe('confidence on a small bot', () => {
     const { ranked } = classifier.classify('what is the weather like on mars tomorrow');
     expect(ranked.map((s) => s.intentId).sort()).toEqual(BILLING.map((i) => i.id).sort());
     expect(ranked.every((s) => s.score < CONFIDENCE_THRESHOLDS.GOOD)).toBe(true);
+  });
+});
+
+describe('the small-bot band map', () => {
+  const { bandMap } = DEFAULT_CONFIDENCE_CALIBRATION.smallBot;
+
+  it('keeps every score in its band and every two scores in order', () => {
+    let previous = -1;
+    for (let i = 0; i <= 20_000; i++) {
+      const score = i / 20_000;
+      const mapped = piecewiseLinear(bandMap, score);
+      expect(confidenceBand(mapped), String(score)).toBe(confidenceBand(score));
+      expect(mapped, String(score)).toBeGreaterThan(previous);
+      previous = mapped;
+    }
+  });
+
+  it('maps each band edge to itself exactly', () => {
+    for (const edge of [0, 0.3, 0.45, 0.6, 0.75]) expect(piecewiseLinear(bandMap, edge)).toBe(edge);
   });
 });
