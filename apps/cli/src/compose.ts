@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BottangoError, BottangoErrorCode, DEFAULT_PATTERN_SYNTAX, type Clock, type Logger } from '@bottango/core';
 import { loadBotDirectory, type DefinitionProblem, type ProjectConfig } from '@bottango/definitions';
@@ -6,6 +5,7 @@ import { compileStarterPattern } from '@bottango/matcher-pattern';
 import { UsageError } from './usage-error.js';
 import {
   createRuntime,
+  createFolder,
   defaultCacheDir,
   parseStateSetting,
   parseStoreSetting,
@@ -117,7 +117,7 @@ export async function composeRuntime(options: ComposeOptions): Promise<ComposedR
 /** The model cache folder, created now: one that cannot be (a file in the way, no permission) is a clear start-up error. */
 async function ensureCacheDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await createFolder(dir);
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause));
     throw new BottangoError(BottangoErrorCode.InvalidConfiguration, `the cache folder ${dir} cannot be created (${reason}); choose another with --cache-dir, cacheDir in bottango.config.yaml or BOTTANGO_CACHE_DIR`, {

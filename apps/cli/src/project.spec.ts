@@ -129,6 +129,13 @@ describe('plugins by configuration', () => {
     expect(code).toBe(2);
   }, 60_000);
 
+  it.runIf(existsSync('/proc/self'))('a cache folder under /proc is the same start-up error (it used to hang in mkdir)', async () => {
+    const dir = await project('plugins: [bottango-matcher-echo]\nbots: ./bots\n');
+    const { code, err } = await runCli(['run', '--cache-dir', '/proc/bottango-nope', '--input', 'input.txt', '--start', 'shop'], dir);
+    expect(err).toContain('the cache folder /proc/bottango-nope/models cannot be created (ENOENT)');
+    expect(code).toBe(2);
+  }, 60_000);
+
   it('a configured store replaces the memory one, and a file path in the project file is relative to it', async () => {
     const dir = await project('plugins: [bottango-matcher-echo]\nbots: bots\nstore: sqlite:data.sqlite\n');
     const { code } = await runCli(['run', '--config', join(dir, 'bottango.config.yaml'), '--input', '../input.txt', '--start', 'shop', '--json'], join(dir, 'bots'));

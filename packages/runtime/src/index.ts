@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export { createRuntime, GROUP_OTHERS_INTENT_ID, type RuntimeOptions } from './create-runtime.js';
 export { parseStoreSetting, parseStateSetting, parseTransportSetting, type StoreSetting, type StateSetting, type TransportSetting } from './settings.js';
 export { defaultCacheDir } from './cache-dir.js';
+export { createFolder } from './create-folder.js';
 export { systemClock, ManualClock, type Clock, type ClockTimer } from '@bottango/core';
 export {
   BottangoRuntime,

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BottangoError, BottangoErrorCode, type IntentClassifier, type IntentDefinition, type IntentMatcher, type IntentTrainingOptions } from '@bottango/core';
 import { decodeModel, encodeModel, MODEL_FORMAT_VERSION, sha256 } from './model-file.js';
 import { NaturalIntentClassifier, DEFAULT_CONFIDENCE_CALIBRATION, type ConfidenceCalibration } from './natural-intent-classifier.js';
@@ -75,7 +75,7 @@ export class NaturalIntentMatcher implements IntentMatcher {
       // The cache only saves training time: a folder that cannot be written costs a retrain next time, not the bot.
       const temporary = `${path}.${process.pid}.tmp`;
       try {
-        await mkdir(this.cacheDir, { recursive: true });
+        await createFolder(this.cacheDir);
         await writeFile(temporary, encodeModel(classifier, dataHash, this.optionsHash));
         await rename(temporary, path);
       } catch {
@@ -115,6 +115,21 @@ export class NaturalIntentMatcher implements IntentMatcher {
       texts.length < this.calibration.smallBotExamples ? new SemanticEvidence(intents.map((intent) => intent.trainingPhrases.map(contentWordsOf)), wordVectors()) : undefined;
     return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses, semantic);
   }
+}
+
+/** `mkdir -p` by hand: Node 20's recursive mkdir never returns for a folder under /proc; this fails with ENOENT. */
+async function createFolder(dir: string): Promise<void> {
+  const created = await mkdir(dir).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return true;
+      if (error.code === 'ENOENT' && dirname(dir) !== dir) return false;
+      throw error;
+    },
+  );
+  if (created) return;
+  await createFolder(dirname(dir));
+  await mkdir(dir);
 }
 
 /** sha256 over the intents (ids and phrases, in order) and the out-of-scope ids. */

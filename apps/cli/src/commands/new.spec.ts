@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +54,18 @@ describe('bottango new plugin', () => {
     expect(code).toBe(2);
     expect(err).toContain('already exists and is not empty; nothing was written');
     expect(await readdir(join(dir, 'taken'))).toEqual(['notes.txt']);
+  });
+
+  it('says which file it cannot write (a file in the way, a folder under /proc) instead of crashing or hanging', async () => {
+    await writeFile(join(dir, 'file'), 'mine');
+    const blocked = await runCli(['new', 'plugin', 'matcher', 'x', '--dir', 'file/x'], dir);
+    expect(blocked).toMatchObject({ code: 2 });
+    expect(blocked.err).toContain(`bottango new: cannot write ${join(dir, 'file/x')} (ENOTDIR); choose another --dir`);
+    if (existsSync('/proc/self')) {
+      const proc = await runCli(['new', 'plugin', 'matcher', 'x', '--dir', '/proc/bottango-nope'], dir);
+      expect(proc).toMatchObject({ code: 2 });
+      expect(proc.err).toContain('cannot write /proc/bottango-nope/');
+    }
   });
 
   it('refuses an unknown kind, a missing name and an invalid package name, with usage', async () => {

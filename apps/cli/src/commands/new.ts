@@ -1,8 +1,9 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createFolder } from '@bottango/runtime';
 import type { CliCommand } from '../io.js';
 import { defaultPluginFolder, defaultPluginId, PLUGIN_KINDS, pluginTemplateFiles, type PluginKind } from '../templates/plugin-templates.js';
 import { UsageError } from '../usage-error.js';
@@ -53,7 +54,11 @@ export const newCommand: CliCommand = async (args, io) => {
   if (problems.length > 0) throw new UsageError(`new plugin: "${name}" is not a valid npm package name: it ${problems.join('; it ')}`, NEW_USAGE);
 
   const folder = resolve(io.cwd, values.dir ?? defaultPluginFolder(name));
-  const existing = await readdir(folder).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+  const existing = await readdir(folder).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : (error.code ?? String(error))));
+  if (typeof existing === 'string') {
+    io.stderr.write(`bottango new: cannot write ${folder} (${existing}); choose another --dir\n`);
+    return 2;
+  }
   if (existing !== undefined && existing.length > 0) {
     io.stderr.write(`bottango new: ${folder} already exists and is not empty; nothing was written (choose another --dir or remove it)\n`);
     return 2;
@@ -63,8 +68,14 @@ export const newCommand: CliCommand = async (args, io) => {
   const files = pluginTemplateFiles({ kind: pluginKind, packageName: name, bottangoRange: bottangoRange() });
   for (const [path, content] of Object.entries(files)) {
     const target = join(folder, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content, { flag: 'wx' });
+    try {
+      await createFolder(dirname(target));
+      await writeFile(target, content, { flag: 'wx' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      io.stderr.write(`bottango new: cannot write ${target} (${code}); choose another --dir\n`);
+      return 2;
+    }
   }
   const shown = relative(io.cwd, folder) || '.';
   io.stdout.write(
