@@ -3,8 +3,7 @@ import { BottangoError, BottangoErrorCode } from '@bottango/core';
 import { SoftmaxModel } from './softmax-model.js';
 import { TextFeaturizer, type TextFeatureOptions } from './text-features.js';
 import { NaturalIntentClassifier, type ConfidenceCalibration } from './natural-intent-classifier.js';
-import { SemanticEvidence } from './semantic-evidence.js';
-import { wordVectors } from './word-vectors.js';
+import type { SemanticEvidence } from './semantic-evidence.js';
 
 export const MODEL_FORMAT_NAME = 'bottango-natural-intent-model';
 export const MODEL_FORMAT_VERSION = 5;
@@ -30,8 +29,14 @@ interface ModelMeta {
   readonly trainingExamples: number;
   /** Class indexes trained with a phrase without content word (version 4). */
   readonly contentFreeClasses: readonly number[];
-  /** Small bots only: the content words of each class's phrases, for the word-vector evidence (version 5). */
-  readonly phraseWords?: readonly (readonly (readonly string[])[])[];
+}
+
+/** What a model file does not hold and the reader supplies: both follow from data and options the hashes check. */
+export interface ModelRebuild {
+  /** The reader's calibration (the options hash covers it), used instead of the file's copy. */
+  readonly calibration: ConfidenceCalibration;
+  /** The word-vector evidence for a classifier of this many training phrases (none for large ones). */
+  semanticFor(trainingExamples: number): SemanticEvidence | undefined;
 }
 
 export function sha256(text: string | Uint8Array): string {
@@ -56,7 +61,6 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
     calibration: classifier.calibration,
     trainingExamples: classifier.trainingExamples,
     contentFreeClasses: classifier.contentFreeClasses,
-    ...(classifier.semantic === undefined ? {} : { phraseWords: classifier.semantic.phraseWords }),
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
   const metaLength = Buffer.alloc(4);
@@ -104,8 +108,11 @@ function decodeModelHeader(file: Buffer, where: string): { readonly header: Mode
   return { header, bodyOffset: newline + 1 };
 }
 
-/** Decodes a model file, checking format, version, expected hashes and body checksum; throws MODEL_FORMAT. */
-export function decodeModel(file: Buffer, where: string, expected: { readonly dataHash: string; readonly optionsHash: string }): NaturalIntentClassifier {
+/**
+ * Decodes a model file, checking format, version, expected hashes and body checksum; throws MODEL_FORMAT. The
+ * calibration and the word-vector evidence come from `rebuild`, not from the file.
+ */
+export function decodeModel(file: Buffer, where: string, expected: { readonly dataHash: string; readonly optionsHash: string }, rebuild: ModelRebuild): NaturalIntentClassifier {
   const { header, bodyOffset } = decodeModelHeader(file, where);
   if (header.dataHash !== expected.dataHash) throw formatError(where, 'model was trained on different data (dataHash mismatch)', { expected: expected.dataHash, found: header.dataHash });
   if (header.optionsHash !== expected.optionsHash) throw formatError(where, 'model was trained with different options (optionsHash mismatch)', { expected: expected.optionsHash, found: header.optionsHash });
@@ -143,28 +150,18 @@ export function decodeModel(file: Buffer, where: string, expected: { readonly da
     const weights = take(Int8Array, entries);
     if (offset !== body.length) throw new Error(`${body.length - offset} bytes left after the weights`);
     const featurizer = new TextFeaturizer(meta.featureOptions, hashes, featureWeights);
-    const semantic = meta.phraseWords === undefined ? undefined : new SemanticEvidence(checkedPhraseWords(meta.phraseWords, classCount), wordVectors());
     return new NaturalIntentClassifier(
       featurizer,
       new SoftmaxModel(classCount, rowOffsets, classes, weights, rowScale, bias),
       meta.classIds,
       meta.outOfScopeIds,
-      meta.calibration,
+      rebuild.calibration,
       meta.trainingExamples,
       meta.contentFreeClasses,
-      semantic,
+      rebuild.semanticFor(meta.trainingExamples),
     );
   } catch (cause) {
     throw formatError(where, 'model body cannot be decoded', {}, cause);
   }
 }
 
-/** `phraseWords` of a model file's meta, checked: one list per class of lists of strings. */
-function checkedPhraseWords(phraseWords: unknown, classCount: number): string[][][] {
-  const ok =
-    Array.isArray(phraseWords) &&
-    phraseWords.length === classCount &&
-    phraseWords.every((phrases) => Array.isArray(phrases) && phrases.every((words) => Array.isArray(words) && words.every((w) => typeof w === 'string')));
-  if (!ok) throw new Error(`phraseWords is not one list of word lists per class (${classCount} classes)`);
-  return phraseWords as string[][][];
-}

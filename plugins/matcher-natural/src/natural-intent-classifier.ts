@@ -118,7 +118,8 @@ function requiredEvidenceShare(calibration: ConfidenceCalibration, examples: num
 /** `knots` (x strictly increasing) joined by straight lines; x outside them takes the end values. */
 export function piecewiseLinear(knots: readonly (readonly [number, number])[], x: number): number {
   const first = knots[0];
-  if (first === undefined || x <= first[0]) return first?.[1] ?? x;
+  if (first === undefined) return x;
+  if (!(x > first[0])) return first[1]; // also NaN
   for (let k = 1; k < knots.length; k++) {
     const [x1, y1] = knots[k] as readonly [number, number];
     if (x === x1) return y1;
@@ -370,7 +371,10 @@ export class NaturalIntentClassifier implements IntentClassifier {
     if (semantic !== undefined) {
       semantic.measure(contentWordsOf(text));
       base += small.botSoftEvidence * semantic.botSoftEvidence;
-      for (const s of semantic.similarity) {
+      // Only classes the text could be compared with count as others (one with no phrase vector says nothing).
+      for (let c = 0; c < semantic.similarity.length; c++) {
+        if (semantic.compared[c] === 0) continue;
+        const s = semantic.similarity[c] as number;
         if (s > bestSimilarity) {
           secondSimilarity = bestSimilarity;
           bestSimilarity = s;
@@ -388,9 +392,11 @@ export class NaturalIntentClassifier implements IntentClassifier {
       let zs = base + small.logProbability * (logit - logSum) + small.logit * logit + small.margin * margin;
       if (semantic !== undefined) {
         const similarity = semantic.similarity[c] as number;
-        // With one class there is no other phrase to be nearer to: the margin is the similarity itself.
+        // Nearer to this intent's phrases than to any other's; with no other intent to compare with, no margin (a
+        // one-intent bot would otherwise take any text's similarity to its phrases as a margin).
         const other = similarity === bestSimilarity ? secondSimilarity : bestSimilarity;
-        zs += small.similarity * similarity + small.similarityMargin * (similarity - (other === -Infinity ? 0 : other)) + small.softEvidence * (semantic.softEvidence[c] as number);
+        const margin = semantic.compared[c] === 1 && other !== -Infinity ? similarity - other : 0;
+        zs += small.similarity * similarity + small.similarityMargin * margin + small.softEvidence * (semantic.softEvidence[c] as number);
       }
       const blended = smallWeight / (1 + Math.exp(-zs)) + ((1 - smallWeight) * weight) / (1 + Math.exp(-z));
       const score = Math.min(ceiling, blended + smallWeight * (piecewiseLinear(small.bandMap, blended) - blended));

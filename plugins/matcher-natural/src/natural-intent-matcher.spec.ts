@@ -7,6 +7,7 @@ import { Container } from 'inversify';
 import { BottangoError, IntentMatcher, isBottangoPlugin, validatePluginOptions } from '@bottango/core';
 import { describeIntentMatcherContract, CONTRACT_INTENTS } from '@bottango/testing';
 import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin } from './index.js';
+import { sha256 } from './model-file.js';
 
 describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
 
@@ -38,6 +39,39 @@ describe('NaturalIntentMatcher model file', () => {
     expect(progress).toBe(1); // one step: loaded, no epochs
     // Small bot: the word-vector evidence travels with the model ("forecast", "sleet" were never trained).
     for (const text of ['order a pizza', 'will it snow', 'reset password', 'what is the forecast, any sleet?']) expect(loaded.classify(text)).toEqual(first.classify(text));
+  });
+
+  it("scores a loaded model with the matcher's own calibration and word-vector evidence, not what the file says", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
+    const first = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
+    const [name] = await readdir(cacheDir);
+    const path = join(cacheDir, name as string);
+    // Rewrite the file's calibration copy (no band map, a weight that is not a number), checksums made right again.
+    const file = await readFile(path);
+    const newline = file.indexOf(10);
+    const body = file.subarray(newline + 1);
+    const metaLength = body.readUInt32LE(0);
+    const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as { calibration: { smallBot: Record<string, unknown> } };
+    meta.calibration.smallBot = { ...meta.calibration.smallBot, bandMap: undefined, similarity: 'x' };
+    const metaBytes = Buffer.from(JSON.stringify(meta));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(metaBytes.length);
+    const newBody = Buffer.concat([length, metaBytes, body.subarray(4 + metaLength)]);
+    const header = { ...(JSON.parse(file.subarray(0, newline).toString('utf8')) as object), bodyBytes: newBody.length, bodySha256: sha256(newBody) };
+    await writeFile(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), newBody]));
+    const loaded = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
+    for (const text of ['order a pizza', 'what is the forecast, any sleet?', 'book me a flight']) expect(loaded.classify(text), text).toEqual(first.classify(text));
+  });
+
+  it('keeps at most 64 trained classifiers for reuse, dropping the oldest', async () => {
+    const matcher = new NaturalIntentMatcher();
+    const kept = (matcher as unknown as { trained: Map<string, unknown> }).trained;
+    const version = (n: number) => CONTRACT_INTENTS.map((i, k) => (k === 0 ? { ...i, trainingPhrases: [...i.trainingPhrases, `pizza number ${n}`] } : i));
+    const oldest = await matcher.train(version(0));
+    for (let n = 1; n <= 70; n++) await matcher.train(version(n));
+    expect(kept.size).toBe(64);
+    expect(await matcher.train(version(70))).toBe(await matcher.train(version(70)));
+    expect(await matcher.train(version(0))).not.toBe(oldest);
   });
 
   it('retrains when the data changes and reuses the classifier in memory when it does not', async () => {

@@ -20,6 +20,12 @@ export interface NaturalIntentMatcherOptions {
 const TARGET_UPDATES = 120_000;
 const MAX_EPOCHS = 100;
 
+/**
+ * Trained classifiers kept for reuse, at most this many (oldest dropped first): a server that retrains bots as they are
+ * edited would otherwise keep every version. The runtime holds the classifiers it uses; this only saves retraining.
+ */
+const KEPT_CLASSIFIERS = 64;
+
 /** TF-IDF (stemmed words, bigrams, character n-grams) + softmax regression, with calibrated scores. */
 export class NaturalIntentMatcher implements IntentMatcher {
   readonly id = 'natural';
@@ -45,6 +51,7 @@ export class NaturalIntentMatcher implements IntentMatcher {
     if (pending === undefined) {
       pending = this.loadOrTrain(intents, outOfScope, dataHash, options.onProgress);
       this.trained.set(dataHash, pending);
+      if (this.trained.size > KEPT_CLASSIFIERS) this.trained.delete(this.trained.keys().next().value as string);
       pending.catch(() => this.trained.delete(dataHash));
     }
     return pending;
@@ -65,7 +72,7 @@ export class NaturalIntentMatcher implements IntentMatcher {
     if (path !== undefined) {
       const file = await readFile(path).catch(() => undefined);
       if (file !== undefined) {
-        const classifier = decodeModel(file, path, { dataHash, optionsHash: this.optionsHash });
+        const classifier = decodeModel(file, path, { dataHash, optionsHash: this.optionsHash }, { calibration: this.calibration, semanticFor: (examples) => this.semanticFor(intents, examples) });
         onProgress?.(1, 1);
         return classifier;
       }
@@ -110,10 +117,13 @@ export class NaturalIntentMatcher implements IntentMatcher {
       onProgress?.(epoch + 1, total),
     );
     featurizer.clearWordCache(); // drops the training texts' id pool entries
-    // Word vectors only weigh in for small bots, so only they load them.
-    const semantic =
-      texts.length < this.calibration.smallBotExamples ? new SemanticEvidence(intents.map((intent) => intent.trainingPhrases.map(contentWordsOf)), wordVectors()) : undefined;
-    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses, semantic);
+    return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses, this.semanticFor(intents, texts.length));
+  }
+
+  /** The word-vector evidence of a bot of `examples` phrases: small bots only, so only they load the vectors. */
+  private semanticFor(intents: readonly IntentDefinition[], examples: number): SemanticEvidence | undefined {
+    if (examples >= this.calibration.smallBotExamples) return undefined;
+    return new SemanticEvidence(intents.map((intent) => intent.trainingPhrases.map(contentWordsOf)), wordVectors());
   }
 }
 

@@ -48,12 +48,30 @@ describe('SemanticEvidence', () => {
     expect(evidence.similarity[0]).toBeGreaterThan(evidence.similarity[1] as number);
   });
 
-  it('keeps its per-word cache bounded (20,000 words here), and right after it is emptied', () => {
-    const cache = (evidence as unknown as { wordEvidence: Map<string, Float32Array> }).wordEvidence;
-    for (let i = 0; i < 25_000; i++) evidence.measure([`madeup${i}`]);
-    expect(cache.size).toBeLessThanOrEqual(20_000);
-    evidence.measure(['refund']);
-    expect(evidence.softEvidence[0]).toBe(1);
+  it('keeps its per-word cache bounded by words and by size, and measures the same after emptying it', () => {
+    const internals = (e: SemanticEvidence) => e as unknown as { wordEvidence: Map<string, Float32Array>; wordEvidenceLimit: number };
+    expect(internals(evidence).wordEvidenceLimit).toBe(5_000);
+    // 40 intents × 25 phrases: each cached word holds 41 + 1,000 numbers, so the size bound (1,000,000) comes first.
+    const vectors = wordVectors();
+    const big = new SemanticEvidence(
+      Array.from({ length: 40 }, (_, c) => Array.from({ length: 25 }, (_, p) => [`word${c}`, 'refund', p % 2 ? 'invoice' : 'card'])),
+      vectors,
+    );
+    expect(internals(big).wordEvidenceLimit).toBe(Math.floor(1_000_000 / (40 + 1 + 1_000)));
+    big.measure(['reimbursement', 'bill']);
+    const before = [[...big.similarity], [...big.softEvidence], big.botSoftEvidence];
+    const common = ['the', 'of', 'money', 'payment', 'account', 'bank', 'credit', 'price', 'cost', 'debt'];
+    for (let i = 0; i < 3_000; i++) big.measure([common[i % common.length] as string, `madeup${i}`]);
+    expect(internals(big).wordEvidence.size).toBeLessThanOrEqual(internals(big).wordEvidenceLimit);
+    big.measure(['reimbursement', 'bill']);
+    expect([[...big.similarity], [...big.softEvidence], big.botSoftEvidence]).toEqual(before);
+  });
+
+  it('counts a training word without a vector as full evidence for its class', () => {
+    const codes = new SemanticEvidence([[['xbq9000', 'refund']], [['invoice']]], wordVectors());
+    codes.measure(['xbq9000']);
+    expect([...codes.softEvidence]).toEqual([1, 0]);
+    expect(codes.botSoftEvidence).toBe(1);
   });
 
   it('has nothing to say of words without vectors, or of no words', () => {

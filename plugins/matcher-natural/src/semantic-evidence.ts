@@ -6,14 +6,16 @@ export function contentWordsOf(text: string): string[] {
   return tokenizeWords(text).filter((word) => !isStopWord(word));
 }
 
-/** The per-word cache holds at most this many numbers (16 MB), and at most 20,000 words. */
-const WORD_EVIDENCE_CACHE_NUMBERS = 4_000_000;
+/** The per-word cache holds at most this many numbers (4 MB of them), and at most 5,000 words. */
+const WORD_EVIDENCE_CACHE_NUMBERS = 1_000_000;
+const WORD_EVIDENCE_CACHE_WORDS = 5_000;
 
 /**
  * What word vectors say about a text against each class's training phrases, for the small-bot confidence: an input
  * that says the trained thing in other words ("reimburse me" for "refund") gets the evidence the stems alone deny it.
  * After `measure(words)`:
- * - `similarity[c]`: the best cosine between the text's mean word vector and one of class c's phrases';
+ * - `similarity[c]`: the best cosine between the text's mean word vector and one of class c's phrases' (0, with
+ *   `compared[c]` 0, when the text or all of class c's phrases have no word with a vector);
  * - `softEvidence[c]`: the mean over the text's content words of 1 for a word of class c's phrases, else its best
  *   cosine (≥ 0) with one of them;
  * - `botSoftEvidence`: the same against every class's words together.
@@ -21,6 +23,8 @@ const WORD_EVIDENCE_CACHE_NUMBERS = 4_000_000;
  */
 export class SemanticEvidence {
   readonly similarity: Float64Array;
+  /** Per class: 1 when `similarity` compares the text with one of its phrases. */
+  readonly compared: Uint8Array;
   readonly softEvidence: Float64Array;
   botSoftEvidence = 0;
   private readonly dimensions: number;
@@ -41,16 +45,15 @@ export class SemanticEvidence {
   private readonly mean: Float32Array;
   private readonly word: Float32Array;
   private readonly slotCosines: Float32Array;
-  /** Scratch of `measure`: per phrase, Σ over the text's words of word · phrase mean; per class, a phrase seen. */
+  /** Scratch of `measure`: per phrase, Σ over the text's words of word · phrase mean. */
   private readonly phraseDots: Float64Array;
-  private readonly seen: Uint8Array;
   /** Per word seen in inputs: its evidence for each class, then for the bot (a word's evidence never changes). */
   private readonly wordEvidence = new Map<string, Float32Array>();
   private readonly wordEvidenceLimit: number;
 
   /** `phraseWords[c][p]`: the content words of class c's phrase p (see `contentWordsOf`). */
   constructor(
-    readonly phraseWords: readonly (readonly (readonly string[])[])[],
+    phraseWords: readonly (readonly (readonly string[])[])[],
     private readonly vectors: WordVectors,
   ) {
     const C = phraseWords.length;
@@ -95,13 +98,14 @@ export class SemanticEvidence {
     this.classSlots = this.classWords.map((words) => Int32Array.from([...words].map((w) => this.slots.get(w) as number).filter((s) => (rows[s] as number) >= 0)));
     this.slotCosines = new Float32Array(rows.length);
     this.phraseDots = new Float64Array(this.phraseClasses.length);
-    this.seen = new Uint8Array(C);
-    this.wordEvidenceLimit = Math.min(20_000, Math.floor(WORD_EVIDENCE_CACHE_NUMBERS / (C + 1 + this.phraseClasses.length)));
+    this.compared = new Uint8Array(C);
+    this.wordEvidenceLimit = Math.min(WORD_EVIDENCE_CACHE_WORDS, Math.floor(WORD_EVIDENCE_CACHE_NUMBERS / (C + 1 + this.phraseClasses.length)));
   }
 
   measure(words: readonly string[]): void {
     const { similarity, softEvidence, phraseDots, mean, dimensions } = this;
     similarity.fill(0);
+    this.compared.fill(0);
     softEvidence.fill(0);
     this.botSoftEvidence = 0;
     if (words.length === 0) return;
@@ -127,13 +131,12 @@ export class SemanticEvidence {
     for (let d = 0; d < dimensions; d++) norm += (mean[d] as number) ** 2;
     if (vectors === 0 || norm === 0) return;
     const inverse = 1 / Math.sqrt(norm);
-    const seen = this.seen;
-    seen.fill(0);
+    const compared = this.compared;
     for (let p = 0; p < P; p++) {
       const c = this.phraseClasses[p] as number;
       const cosine = (phraseDots[p] as number) * inverse;
-      if (seen[c] === 0 || cosine > (similarity[c] as number)) similarity[c] = cosine;
-      seen[c] = 1;
+      if (compared[c] === 0 || cosine > (similarity[c] as number)) similarity[c] = cosine;
+      compared[c] = 1;
     }
   }
 

@@ -106,6 +106,18 @@ describe('confidence on a small bot', () => {
     }
   });
 
+  it('keeps unrelated text below GOOD on a one-intent bot and beside an intent of words without vectors', async () => {
+    const refund = { id: 'refund', name: 'refund', trainingPhrases: ['i want a refund', 'i would like my money back', 'can you refund my order', 'please reimburse me', 'request a refund'] };
+    const codes = { id: 'codes', name: 'codes', trainingPhrases: ['xbq9000 zzv', 'qqfoo'] };
+    for (const intents of [[refund], [refund, codes]]) {
+      const classifier = await new NaturalIntentMatcher().train(intents);
+      for (const text of ['book a table for two', 'my dog is sick', 'i love pizza']) {
+        expect(classifier.classify(text).ranked[0]?.score ?? 1, `${intents.length} intents: ${text}`).toBeLessThan(CONFIDENCE_THRESHOLDS.GOOD);
+      }
+      expect(classifier.classify('i need a reimbursement').ranked[0]?.score ?? 0).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLDS.GOOD);
+    }
+  });
+
   it('never scores an intent above one the model ranks before it', async () => {
     const classifier = await new NaturalIntentMatcher().train(BILLING);
     for (const text of ['i need a reimbursement', 'my card expired, refund me', 'invoice balance refund card', 'what is the weather', 'bill me']) {
