@@ -8,6 +8,7 @@ import { BottangoError, IntentMatcher, isBottangoPlugin, validatePluginOptions }
 import { describeIntentMatcherContract, CONTRACT_INTENTS } from '@bottango/testing';
 import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin } from './index.js';
 import { sha256 } from './model-file.js';
+import type { NaturalIntentClassifier } from './natural-intent-classifier.js';
 
 describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
 
@@ -116,6 +117,18 @@ describe('NaturalIntentClassifier caches', () => {
     // gets a class vector and the vector pool is reused from the start.
     for (let i = 0; i < 50_010; i++) classifier.classify(`pizza${i.toString(36)} snowy${i.toString(36)}`);
     expect(texts.map((t) => classifier.classify(t))).toEqual(before);
+  });
+
+  it('keeps the word caches bounded when every text brings a long made-up word (a hostile user)', async () => {
+    const classifier = (await new NaturalIntentMatcher().train(CONTRACT_INTENTS)) as NaturalIntentClassifier;
+    const before = classifier.classify('order a pizza please');
+    const featurizer = classifier.featurizer as unknown as { wordCache: Map<string, unknown>; wordCacheCharacters: number };
+    const semantic = classifier.semantic as unknown as { wordEvidence: Map<string, unknown> };
+    for (let i = 0; i < 300; i++) classifier.classify(`pizza ${'q'.repeat(9_990)}${i.toString(36)}`);
+    expect(featurizer.wordCacheCharacters).toBeLessThanOrEqual(1_000_000);
+    expect(featurizer.wordCache.size).toBeLessThan(110);
+    expect([...semantic.wordEvidence.keys()].every((word) => word.length < 100)).toBe(true); // made-up words are never cached
+    expect(classifier.classify('order a pizza please')).toEqual(before);
   });
 
   it('ranks every intent, best first, also for texts with repeated words (sublinear-tf corrections)', async () => {

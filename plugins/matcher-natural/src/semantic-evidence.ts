@@ -50,6 +50,7 @@ export class SemanticEvidence {
   /** Per word seen in inputs: its evidence for each class, then for the bot (a word's evidence never changes). */
   private readonly wordEvidence = new Map<string, Float32Array>();
   private readonly wordEvidenceLimit: number;
+  private readonly noEvidence: Float32Array;
 
   /** `phraseWords[c][p]`: the content words of class c's phrase p (see `contentWordsOf`). */
   constructor(
@@ -99,6 +100,7 @@ export class SemanticEvidence {
     this.slotCosines = new Float32Array(rows.length);
     this.phraseDots = new Float64Array(this.phraseClasses.length);
     this.compared = new Uint8Array(C);
+    this.noEvidence = new Float32Array(C + 1);
     this.wordEvidenceLimit = Math.min(WORD_EVIDENCE_CACHE_WORDS, Math.floor(WORD_EVIDENCE_CACHE_NUMBERS / (C + 1 + this.phraseClasses.length)));
   }
 
@@ -149,6 +151,9 @@ export class SemanticEvidence {
     if (cached !== undefined) return cached;
     const C = this.classWords.length;
     const row = this.vectors.indexOf(word);
+    // Neither a vector nor a training word: no evidence, and nothing to cache (such words, e.g. long made-up ones,
+    // are what a hostile user can send without end).
+    if (row < 0 && !this.slots.has(word)) return this.noEvidence;
     const P = this.phraseDots.length;
     const evidence = new Float32Array(row >= 0 ? C + 1 + P : C + 1);
     let best = 0;

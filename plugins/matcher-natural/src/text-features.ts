@@ -72,6 +72,8 @@ export interface AnalysedWord {
 }
 
 const WORD_CACHE_LIMIT = 50_000;
+/** The cache is also dropped past this many characters of cached words: 50,000 words of 10,000 letters are 1 GB. */
+const WORD_CACHE_CHARACTERS = 1_000_000;
 
 /**
  * TF-IDF over stemmed words, stemmed bigrams and character n-grams, with a fixed vocabulary of feature hashes.
@@ -81,6 +83,7 @@ const WORD_CACHE_LIMIT = 50_000;
 export class TextFeaturizer {
   readonly index: FeatureIndex;
   private readonly wordCache = new Map<string, AnalysedWord>();
+  private wordCacheCharacters = 0;
   /** Scratch: count per feature id (zero between calls). */
   private readonly counts: Float32Array;
   /** The last text's features: `ids[0..length)`, `values[0..length)` (L2-normalised). */
@@ -198,6 +201,7 @@ export class TextFeaturizer {
     if (analysed === undefined) {
       analysed = this.analyseWord(word, hashWord(porterStem(word)));
       this.wordCache.set(word, analysed);
+      this.wordCacheCharacters += word.length;
     }
     return analysed;
   }
@@ -205,6 +209,7 @@ export class TextFeaturizer {
   /** Empties the word cache and its id pool (the analyses handed out before are stale afterwards). */
   clearWordCache(): void {
     this.wordCache.clear();
+    this.wordCacheCharacters = 0;
     this.idPoolLength = 0;
     this.cacheGeneration++;
   }
@@ -254,7 +259,7 @@ export class TextFeaturizer {
   /** Featurises `text` into `ids`/`values`/`length` and sets `knownShare`; returns the number of features. */
   featurize(text: string): number {
     // Dropped between texts, never while one is featurised (its words point into the id pool).
-    if (this.wordCache.size >= WORD_CACHE_LIMIT) this.clearWordCache();
+    if (this.wordCache.size >= WORD_CACHE_LIMIT || this.wordCacheCharacters >= WORD_CACHE_CHARACTERS) this.clearWordCache();
     const words = tokenizeWords(text);
     const analysedWords = this.words;
     for (let w = 0; w < words.length; w++) analysedWords[w] = this.analyse(words[w] as string);
