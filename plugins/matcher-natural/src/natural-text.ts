@@ -58,7 +58,7 @@ export function isStopWord(word: string): boolean {
 }
 
 /** Longer words are not stemmed: no English word is this long, and natural's stemmer takes ~250 ms on 10,000 "q"s. */
-export const MAX_STEMMED_LENGTH = 40;
+const MAX_STEMMED_LENGTH = 40;
 
 export function porterStem(token: string): string {
   return token.length > MAX_STEMMED_LENGTH ? token : porterStemmer.stem(token);
