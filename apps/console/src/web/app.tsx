@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { ConsoleApi, ConsoleApiError, type BotInfo, type ContextEntries, type ConversationSummary, type OpenedConversation } from './api.js';
 import { ConversationEventLog } from './event-log.js';
 import { ConversationStream, type StreamStatus } from './stream.js';
-import { buildTimeline, describeTangoContext, ESCALATION_FAILED, type Timeline, type TimelineItem } from './timeline.js';
+import { buildTimeline, describeSystemCommand, describeTangoContext, ESCALATION_FAILED, type Timeline, type TimelineItem } from './timeline.js';
 
 const OPERATOR_KEY_STORAGE = 'bottango.console.operatorKey';
 
@@ -418,6 +418,12 @@ function ChatLine({ event, nameOf }: { event: ConversationEvent; nameOf: (id: st
           {nameOf(event.botId)} is not sure which you mean: {event.options.map((o) => o.name).join(' or ')}
         </li>
       );
+    case 'system-command':
+      return (
+        <li class="line notice">
+          {nameOf(event.botId)} {describeSystemCommand(event)}
+        </li>
+      );
     default:
       return null;
   }
@@ -514,6 +520,12 @@ function TimelineRow({ item, nameOf, lanes }: { item: TimelineItem; nameOf: (id:
       return (
         <li class="tl-item tl-error" style={style}>
           <span class="badge">Error</span> {nameOf(item.botId)}: {item.code}: {item.message}
+        </li>
+      );
+    case 'system-command':
+      return (
+        <li class="tl-item tl-system" style={style}>
+          <span class="badge">System</span> {nameOf(item.botId)} {item.text}
         </li>
       );
   }

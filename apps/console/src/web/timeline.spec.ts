@@ -59,6 +59,19 @@ describe('buildTimeline', () => {
 });
 
 describe('describeTangoContext', () => {
+  it('shows a bot\'s system commands: closing the conversation, with or without the survey, and setting the profile', () => {
+    const events: ConversationEvent[] = [
+      { type: 'system-command', conversationId: c, botId: 'billing', dialog: 'Profile', command: 'SET_USER_PROFILE', profile: { name: 'Ada', email: 'ada@example.com' } },
+      { type: 'system-command', conversationId: c, botId: 'billing', dialog: 'Bye', command: 'LP_CLOSEDIALOG' },
+      { type: 'system-command', conversationId: c, botId: 'concierge', dialog: 'Bye', command: 'LP_CLOSECONVERSATION' },
+    ];
+    expect(buildTimeline('concierge', events).items).toEqual([
+      { kind: 'system-command', lane: 1, botId: 'billing', text: 'set the user profile: name, email (SET_USER_PROFILE)' },
+      { kind: 'system-command', lane: 1, botId: 'billing', text: 'closed the conversation, with the post-conversation survey (LP_CLOSEDIALOG)' },
+      { kind: 'system-command', lane: 0, botId: 'concierge', text: 'closed the conversation (LP_CLOSECONVERSATION)' },
+    ]);
+  });
+
   it('names what travelled', () => {
     expect(describeTangoContext({ userMessage: 'wifi down' })).toBe('user message "wifi down"');
     expect(describeTangoContext({ intentId: 'x', userMessage: 'y' })).toBe('intent ID x, user message "y"');

@@ -24,7 +24,8 @@ export type TimelineItem =
   | { readonly kind: 'transfer-failed'; readonly lane: number; readonly fromBotId: string; readonly skill: string; readonly stage: string; readonly reason: string; readonly message: string }
   | { readonly kind: 'fallback'; readonly lane: number; readonly botId: string; readonly text: string }
   | { readonly kind: 'disambiguation'; readonly lane: number; readonly botId: string; readonly options: string }
-  | { readonly kind: 'error'; readonly lane: number; readonly botId: string; readonly code: string; readonly message: string };
+  | { readonly kind: 'error'; readonly lane: number; readonly botId: string; readonly code: string; readonly message: string }
+  | { readonly kind: 'system-command'; readonly lane: number; readonly botId: string; readonly text: string };
 
 export interface Timeline {
   /** Each bot that held the conversation, in the order it first held it. */
@@ -99,6 +100,9 @@ export function buildTimeline(startBotId: string, events: readonly ConversationE
       case 'error':
         items.push({ kind: 'error', lane: laneOf(event.botId), botId: event.botId, code: event.code, message: event.message });
         break;
+      case 'system-command':
+        items.push({ kind: 'system-command', lane: laneOf(event.botId), botId: event.botId, text: describeSystemCommand(event) });
+        break;
       case 'dialog-ended':
         break;
     }
@@ -113,6 +117,18 @@ export function describeTangoContext(context: TangoContext | undefined): string 
   if (context.intentId !== undefined) parts.push(`intent ID ${context.intentId}`);
   if (context.userMessage !== undefined) parts.push(`user message "${context.userMessage}"`);
   return parts.length > 0 ? parts.join(', ') : 'empty';
+}
+
+/** What a bot's system command did, in words: `closed the conversation (LP_CLOSECONVERSATION)`, `set the user profile: name, email`. */
+export function describeSystemCommand(event: Extract<ConversationEvent, { type: 'system-command' }>): string {
+  switch (event.command) {
+    case 'LP_CLOSECONVERSATION':
+      return 'closed the conversation (LP_CLOSECONVERSATION)';
+    case 'LP_CLOSEDIALOG':
+      return 'closed the conversation, with the post-conversation survey (LP_CLOSEDIALOG)';
+    case 'SET_USER_PROFILE':
+      return `set the user profile: ${Object.keys(event.profile ?? {}).join(', ') || 'nothing'} (SET_USER_PROFILE)`;
+  }
 }
 
 function describeTrigger(event: Extract<ConversationEvent, { type: 'dialog-started' }>): string {
