@@ -399,6 +399,18 @@ describe('the console in Chromium against bottango-server', () => {
     await page.context().close();
   });
 
+  it('shows a system command: the concierge closes the conversation after "bye" (LP_CLOSECONVERSATION)', async () => {
+    const page = await openConsole();
+    await say(page, 'bye');
+    const row = page.locator('.tl-system');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toBe('System Concierge closed the conversation (LP_CLOSECONVERSATION)');
+    expect(await page.locator('.messages .line.notice').last().textContent()).toBe('Concierge closed the conversation (LP_CLOSECONVERSATION)');
+    expect(await botLines(page, 'concierge').last().textContent()).toBe('Goodbye, and thanks for chatting.');
+    await page.screenshot({ path: join(artifactsDir, 'system-command.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('shows the server’s errors to the user', async () => {
     const page = await openConsole();
     await page.route('**/conversations/*/messages', (route) =>
