@@ -78,6 +78,15 @@ async function main(): Promise<number> {
       expectOutput(result, [/pizzeria starts "Order" by intent order/, /Which pizza would you like\?/], 'bottango run');
       log(result.stdout.replace(/^/gm, '  ').trimEnd());
     });
+    await steps.run('project: a small natural-matcher bot uses the word vectors of the installed @bottango/matcher-natural', async () => {
+      mkdirSync(join(app, 'natural-bots'), { recursive: true });
+      writeFileSync(join(app, 'natural-bots/shop.yaml'), NATURAL_SHOP_BOT);
+      // "reimbursement" is no training word: only the word vectors (data/word-vectors.bin in the package) bring it to GOOD.
+      writeFileSync(join(app, 'refund.txt'), 'i need a reimbursement\n');
+      const result = await npx(['bottango', 'run', '--bots', 'natural-bots', '--input', 'refund.txt', '--start', 'shop'], app);
+      expectOutput(result, [/shop starts "Refund" by intent refund \(0\.\d+, (GOOD|VERY_GOOD)\)/], 'bottango run (natural)');
+      log(result.stdout.replace(/^/gm, '  ').trimEnd());
+    });
     await steps.run('project: bottango test runs a scenario through the fuzzy matcher', async () => {
       const result = await npx(['bottango', 'test', 'scenarios/typos.yaml'], app);
       expectOutput(result, [/1 passed/], 'bottango test');
@@ -159,6 +168,30 @@ async function npmPack(cwd: string, destination: string): Promise<string> {
 }
 
 /** A user's project folder: a bottango.config.yaml naming `plugins`, one bot on the fuzzy matcher and a scenario. */
+/** The demo billing bot's refund and invoice intents, on the natural matcher. */
+const NATURAL_SHOP_BOT = `id: shop
+name: Shop
+skills: [shop]
+settings:
+  intentMatcher: natural
+intents:
+  - id: refund
+    name: refund
+    phrases: [i want a refund, i would like my money back, can you refund my order, please reimburse me, request a refund]
+  - id: invoice
+    name: invoice
+    phrases: [send me a copy of my invoice, where can i find my invoice, email me the invoice, download my bill]
+dialogs:
+  - name: Refund
+    starter: { intent: refund }
+    interactions:
+      - text: Your refund is on its way.
+  - name: Invoice
+    starter: { intent: invoice }
+    interactions:
+      - text: Your invoice is in your mailbox.
+`;
+
 function writeProject(dir: string, plugins: readonly string[]): void {
   mkdirSync(join(dir, 'bots'), { recursive: true });
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
