@@ -20,6 +20,7 @@ export function formatSmallBotsReport(report: SmallBotsReport): string {
     `  ${'figure'.padEnd(20)} ${'mean'.padStart(6)}   min – max`,
     ...ROWS.map(([key, label]) => {
       const s = report.summary[key];
+      if (s === null) return `  ${label.padEnd(20)} ${'n/a'.padStart(6)}   (the dataset had no such inputs)`;
       return `  ${label.padEnd(20)} ${s.mean.toFixed(3).padStart(6)}   ${s.min.toFixed(3)} – ${s.max.toFixed(3)}`;
     }),
   ];

@@ -13,7 +13,7 @@ export function renderSmallBotsSvg(report: SmallBotsReport): string {
   const left = { x: 70 };
   const right = { x: 560, width: 400 };
   const out: string[] = [];
-  const f3 = (x: number): string => x.toFixed(3);
+  const f3 = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(3));
   const n = (x: number): string => (Math.round(x * 10) / 10).toString();
   const text = (x: number, y: number, content: string, attrs = ''): void => void out.push(`<text x="${n(x)}" y="${n(y)}"${attrs}>${escapeXml(content)}</text>`);
 
@@ -27,7 +27,7 @@ export function renderSmallBotsSvg(report: SmallBotsReport): string {
   text(
     20,
     50,
-    `acc@GOOD ${f3(s.accAtGood.mean)} · top-1 ${f3(s.top1.mean)} · other-intent FA ${f3(s.otherIntentFalseAccept.mean)} · oos FA ${f3(s.oosFalseAccept.mean)} · junk FA ${f3(s.junkFalseAccept.mean)} · ECE ${f3(s.ece.mean)} (means over bots; GOOD = ${report.threshold.toFixed(2)})`,
+    `acc@GOOD ${f3(s.accAtGood.mean)} · top-1 ${f3(s.top1.mean)} · other-intent FA ${f3(s.otherIntentFalseAccept?.mean)} · oos FA ${f3(s.oosFalseAccept?.mean)} · junk FA ${f3(s.junkFalseAccept.mean)} · ECE ${f3(s.ece.mean)} (means over bots; GOOD = ${report.threshold.toFixed(2)})`,
   );
 
   // Axes of a unit square panel at (x0, top).

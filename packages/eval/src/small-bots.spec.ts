@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntentDataset, IntentExample } from './intent-dataset.js';
 import { SMALL_BOTS_JUNK } from './small-bots-junk.js';
 import { evaluateSmallBots, smallBotRandom, type SmallBotsMatcher, type SmallBotsResult } from './small-bots.js';
+import { formatSmallBotsReport } from './small-bots-format.js';
 
 /** 30 intents × (10 train, 5 val, 8 test), plus 50 test and 10 val `oos`; every text says its intent and split. */
 function dataset(): IntentDataset {
@@ -98,8 +99,8 @@ describe('evaluateSmallBots', () => {
     const report = await evaluateSmallBots(dataset(), { intents: 5, phrases: 5, bots: 3, seed: 1, matcher: oracle(0.9, 0.1) });
     expect(report.summary.accAtGood).toEqual({ mean: 1, min: 1, max: 1 });
     expect(report.summary.top1.mean).toBe(1);
-    expect(report.summary.otherIntentFalseAccept.max).toBe(0);
-    expect(report.summary.oosFalseAccept.max).toBe(0);
+    expect(report.summary.otherIntentFalseAccept?.max).toBe(0);
+    expect(report.summary.oosFalseAccept?.max).toBe(0);
     expect(report.summary.junkFalseAccept.max).toBe(0);
     // In-scope at 0.9 and right: |1 − 0.9|; out-of-scope at 0.1 and never right: |0 − 0.1|.
     expect(report.summary.ece.mean).toBeCloseTo(0.1, 10);
@@ -136,6 +137,21 @@ describe('evaluateSmallBots', () => {
     expect(report.matcher).toBe('async');
     expect(report.summary.top1.mean).toBe(0);
     expect(report.reliability[0]?.count).toBe(2 * 8 + 200 + 50);
+  });
+
+  it('reports no false accept at all (null, "n/a") for kinds of input the dataset has none of, instead of a perfect 0', async () => {
+    const noOos = { file: 'two.jsonl', examples: dataset().examples.filter((e) => e.intent === 'i00' || e.intent === 'i01') };
+    const report = await evaluateSmallBots(noOos, { intents: 2, phrases: 5, bots: 2, seed: 1, matcher: oracle(0.9, 0.1) });
+    expect(report.perBot.map((r) => [r.otherIntent, r.oos, r.otherIntentFalseAccept, r.oosFalseAccept])).toEqual([
+      [0, 0, null, null],
+      [0, 0, null, null],
+    ]);
+    expect(report.summary.otherIntentFalseAccept).toBeNull();
+    expect(report.summary.oosFalseAccept).toBeNull();
+    expect(report.summary.accAtGood.mean).toBe(1);
+    const text = formatSmallBotsReport(report);
+    expect(text).toMatch(/other-intent FA +n\/a +\(the dataset had no such inputs\)/);
+    expect(text).toMatch(/oos FA +n\/a/);
   });
 
   it('refuses bad counts, an unknown split and more intents than the dataset has', async () => {

@@ -72,10 +72,13 @@ export interface SmallBotsMetrics {
   readonly accAtGood: number;
   /** In-scope inputs whose top intent is right, whatever the score. */
   readonly top1: number;
-  /** Inputs of other intents of the dataset accepted (top score at or above the threshold), whatever the intent. */
-  readonly otherIntentFalseAccept: number;
-  /** `oos` inputs accepted. */
-  readonly oosFalseAccept: number;
+  /**
+   * Inputs of other intents of the dataset accepted (top score at or above the threshold), whatever the intent; null
+   * when the dataset had none to ask (every intent is in the bot).
+   */
+  readonly otherIntentFalseAccept: number | null;
+  /** `oos` inputs accepted; null when the dataset has no `oos` inputs in the split. */
+  readonly oosFalseAccept: number | null;
   /** Junk inputs accepted. */
   readonly junkFalseAccept: number;
   /**
@@ -134,8 +137,8 @@ export interface SmallBotsReport {
   readonly bots: number;
   readonly seed: number;
   readonly threshold: number;
-  /** Mean, min and max over the bots of each figure. */
-  readonly summary: { readonly [K in keyof SmallBotsMetrics]: SmallBotsSpread };
+  /** Mean, min and max over the bots of each figure (over the bots that have it; null when none has). */
+  readonly summary: { readonly [K in keyof SmallBotsMetrics]: null extends SmallBotsMetrics[K] ? SmallBotsSpread | null : SmallBotsSpread };
   readonly perBot: readonly SmallBotReport[];
   /** Ten bins of [0, 1], empty ones included. */
   readonly reliability: readonly SmallBotsReliabilityBin[];
@@ -349,16 +352,17 @@ export async function evaluateSmallBots(dataset: IntentDataset, options: SmallBo
       trainSeconds,
       accAtGood: share(rightAtGood, inScope.length),
       top1: share(right, inScope.length),
-      otherIntentFalseAccept: share(otherAccepted, others.length),
-      oosFalseAccept: share(oosAccepted, oos.length),
+      otherIntentFalseAccept: others.length === 0 ? null : otherAccepted / others.length,
+      oosFalseAccept: oos.length === 0 ? null : oosAccepted / oos.length,
       junkFalseAccept: share(junkAcceptedHere, junk.length),
       ece: expectedCalibrationError(scored),
     });
     options.onBot?.(b + 1, options.bots);
   }
 
-  const spread = (key: keyof SmallBotsMetrics): SmallBotsSpread => {
-    const values = perBot.map((r) => r[key]);
+  const spread = (key: keyof SmallBotsMetrics): SmallBotsSpread | null => {
+    const values = perBot.map((r) => r[key]).filter((v): v is number => v !== null);
+    if (values.length === 0) return null;
     return { mean: values.reduce((s, v) => s + v, 0) / values.length, min: Math.min(...values), max: Math.max(...values) };
   };
   const summary = Object.fromEntries(SMALL_BOTS_METRICS.map((key) => [key, spread(key)])) as unknown as SmallBotsReport['summary'];

@@ -105,8 +105,11 @@ async function main(): Promise<void> {
       process.stderr.write(`smallbots: ${engine} ${intents}×${phrases}…\n`);
       const report = runChild(engine, intents, phrases);
       const s = report.summary;
-      table.push(`| ${intents}×${phrases} | ${ENGINE_LABELS[engine]} | ${COLUMNS.map((c) => s[c].mean.toFixed(3)).join(' | ')} | ${report.seconds.toFixed(1)} |`);
-      const range = (c: keyof SmallBotsMetrics): string => `${s[c].min.toFixed(3)}–${s[c].max.toFixed(3)}`;
+      table.push(`| ${intents}×${phrases} | ${ENGINE_LABELS[engine]} | ${COLUMNS.map((c) => s[c]?.mean.toFixed(3) ?? 'n/a').join(' | ')} | ${report.seconds.toFixed(1)} |`);
+      const range = (c: keyof SmallBotsMetrics): string => {
+        const spread = s[c];
+        return spread ? `${spread.min.toFixed(3)}–${spread.max.toFixed(3)}` : 'n/a';
+      };
       spreads.push(`| ${intents}×${phrases} | ${ENGINE_LABELS[engine]} | ${range('accAtGood')} | ${range('otherIntentFalseAccept')} | ${range('oosFalseAccept')} | ${range('junkFalseAccept')} | ${range('ece')} |`);
       process.stderr.write(`${table[table.length - 1]}\n`);
       const accepted = report.junkAccepts.filter((j) => j.acceptedBy > 0).slice(0, 5);

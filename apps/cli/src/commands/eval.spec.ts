@@ -113,6 +113,13 @@ describe('bottango eval --small-bots', () => {
     expect(svg.match(/class="good"/g)).toHaveLength(2);
   });
 
+  it('says when bots train on fewer phrases than asked (intents with fewer train examples)', async () => {
+    const dir = await smallBotsDataset();
+    const io = fakeIO(dir);
+    expect(await main([...args.slice(0, 7), '500', ...args.slice(8)], io)).toBe(0);
+    expect(io.err()).toContain('3 of 3 bots have intents with fewer than 500 train examples; they train on all there are');
+  });
+
   it('bad small-bot options exit 2 with a clear message', async () => {
     const dir = await smallBotsDataset();
     const cases: [string[], string][] = [
@@ -122,6 +129,7 @@ describe('bottango eval --small-bots', () => {
       [[...args, '--split', 'train'], '--split must be test or val'],
       [['eval', '--dataset', 'small.jsonl', '--intents', '2'], '--intents only with --small-bots'],
       [[...args, '--intents', '7'], '7 intents per bot asked, the dataset has 6'],
+      [[...args, '--plot', 'no-such-folder/out.svg'], `--plot no-such-folder/out.svg: the folder ${join(dir, 'no-such-folder')} does not exist`],
     ];
     for (const [argv, message] of cases) {
       const io = fakeIO(dir);

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IntentMatcher } from '@bottango/core';
 import { evaluateIntentMatcher, evaluateSmallBots, formatIntentEvalReport, formatSmallBotsReport, loadIntentDataset, renderSmallBotsSvg, type IntentDataset } from '@bottango/eval';
@@ -56,7 +56,7 @@ function count(name: 'intents' | 'phrases' | 'bots' | 'seed', value: string | un
   if (value === undefined) throw new UsageError(`eval: --small-bots needs --${name}`, EVAL_USAGE);
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || (name !== 'seed' && parsed < 1)) {
-    throw new UsageError(`eval: --${name} must be ${name === 'seed' ? 'a whole number' : 'a whole number ≥ 1'}, got ${JSON.stringify(value)}`, EVAL_USAGE);
+    throw new UsageError(`eval: --${name} must be ${name === 'seed' ? 'a whole number ≥ 0' : 'a whole number ≥ 1'}, got ${JSON.stringify(value)}`, EVAL_USAGE);
   }
   return parsed;
 }
@@ -82,6 +82,11 @@ async function runSmallBots(dataset: IntentDataset, values: EvalValues, io: CliI
   const seed = count('seed', values.seed);
   const split = values.split ?? 'test';
   if (split !== 'test' && split !== 'val') throw new UsageError(`eval: --split must be test or val, got ${JSON.stringify(split)}`, EVAL_USAGE);
+  // The plot's folder is checked before the work, not after it: a run of many bots is not lost to a typo.
+  const plot = values.plot === undefined ? undefined : resolve(io.cwd, values.plot);
+  if (plot !== undefined && !(await stat(dirname(plot)).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`eval: --plot ${values.plot}: the folder ${dirname(plot)} does not exist`, EVAL_USAGE);
+  }
   const matcher = await chooseMatcher(values.matcher ?? 'natural', values, io.cwd);
   const bar = io.interactive ? progressBar(io) : undefined;
   let report;
@@ -91,8 +96,17 @@ async function runSmallBots(dataset: IntentDataset, values: EvalValues, io: CliI
   } finally {
     bar?.clear();
   }
-  if (values.plot !== undefined) await writeFile(resolve(io.cwd, values.plot), renderSmallBotsSvg(report));
   io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatSmallBotsReport(report));
+  const short = report.perBot.filter((b) => b.trainPhrases < intents * phrases).length;
+  if (short > 0) io.stderr.write(`bottango eval: ${short} of ${bots} bots have intents with fewer than ${phrases} train examples; they train on all there are (trainPhrases per bot in --json)\n`);
+  if (plot !== undefined) {
+    try {
+      await writeFile(plot, renderSmallBotsSvg(report));
+    } catch (error) {
+      io.stderr.write(`bottango eval: cannot write the plot ${plot} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the figures are above\n`);
+      return 2;
+    }
+  }
   return 0;
 }
 
