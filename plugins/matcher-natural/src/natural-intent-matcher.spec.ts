@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { Container } from 'inversify';
 import { BottangoError, IntentMatcher, isBottangoPlugin, validatePluginOptions } from '@bottango/core';
 import { describeIntentMatcherContract, CONTRACT_INTENTS } from '@bottango/testing';
 import { NaturalIntentMatcher, NaturalMatcherModule, bottangoPlugin } from './index.js';
-import { sha256 } from './model-file.js';
+import { decodeModel, sha256 } from './model-file.js';
+import { DEFAULT_CONFIDENCE_CALIBRATION } from './natural-intent-classifier.js';
 import type { NaturalIntentClassifier } from './natural-intent-classifier.js';
 
 describeIntentMatcherContract('natural', () => new NaturalIntentMatcher());
@@ -83,7 +84,7 @@ describe('NaturalIntentMatcher model file', () => {
     expect(await matcher.train(changed)).not.toBe(a);
   });
 
-  it('rejects a corrupt model file with MODEL_FORMAT naming the file', async () => {
+  it('retrains over a corrupt model file and replaces it (it is only a cache)', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
     await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
     const [name] = await readdir(cacheDir);
@@ -91,20 +92,41 @@ describe('NaturalIntentMatcher model file', () => {
     const bytes = await readFile(path);
     bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0xff;
     await writeFile(path, bytes);
-    const error = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS).catch((e: unknown) => e);
-    expect(BottangoError.is(error, 'MODEL_FORMAT')).toBe(true);
-    expect((error as Error).message).toContain(path);
-    expect((error as Error).message).toContain('corrupt');
+    // What the cache reader refuses, and why:
+    const refused = (() => {
+      try {
+        const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString('utf8')) as { dataHash: string; optionsHash: string };
+        decodeModel(bytes, path, header, { calibration: DEFAULT_CONFIDENCE_CALIBRATION, semanticFor: () => undefined });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(BottangoError.is(refused, 'MODEL_FORMAT')).toBe(true);
+    expect((refused as Error).message).toContain(path);
+    expect((refused as Error).message).toContain('corrupt');
+    let progress = 0;
+    const retrained = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS, { onProgress: () => progress++ });
+    expect(progress).toBeGreaterThan(1); // trained, not loaded
+    expect(retrained.classify('order a pizza').ranked[0]?.intentId).toBe(CONTRACT_INTENTS[0]?.id);
+    expect(await readFile(path)).not.toEqual(bytes); // replaced by a good file
+    let again = 0;
+    await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS, { onProgress: () => again++ });
+    expect(again).toBe(1); // which the next matcher loads
   });
 
-  it('rejects a model file of another format version with MODEL_FORMAT', async () => {
+  it('retrains over a model file of another format version', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'natural-cache-'));
     await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
     const [name] = await readdir(cacheDir);
     const path = join(cacheDir, name as string);
     const text = (await readFile(path)).toString('latin1');
     await writeFile(path, Buffer.from(text.replace('"version":5', '"version":99'), 'latin1'));
-    await expect(new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS)).rejects.toThrow(/version 99 is not supported/);
+    expect(() => decodeModel(readFileSync(path), path, { dataHash: 'x', optionsHash: 'y' }, { calibration: DEFAULT_CONFIDENCE_CALIBRATION, semanticFor: () => undefined })).toThrow(/version 99 is not supported/);
+    let progress = 0;
+    await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS, { onProgress: () => progress++ });
+    expect(progress).toBeGreaterThan(1);
+    expect(readFileSync(path, 'latin1')).toContain('"version":5');
   });
 });
 

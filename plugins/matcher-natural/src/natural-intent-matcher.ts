@@ -71,10 +71,12 @@ export class NaturalIntentMatcher implements IntentMatcher {
     const path = this.modelPath(dataHash);
     if (path !== undefined) {
       const file = await readFile(path).catch(() => undefined);
-      if (file !== undefined) {
-        const classifier = decodeModel(file, path, { dataHash, optionsHash: this.optionsHash }, { calibration: this.calibration, semanticFor: (examples) => this.semanticFor(intents, examples) });
+      // A cached model that cannot be read (corrupt, another format version) is retrained and replaced: it is only a
+      // cache, and a bot must not stay down until someone finds the file and deletes it.
+      const cached = file === undefined ? undefined : this.decodeCached(file, path, dataHash, intents);
+      if (cached !== undefined) {
         onProgress?.(1, 1);
-        return classifier;
+        return cached;
       }
     }
     const classifier = this.fit(intents, outOfScope, onProgress);
@@ -118,6 +120,16 @@ export class NaturalIntentMatcher implements IntentMatcher {
     );
     featurizer.clearWordCache(); // drops the training texts' id pool entries
     return new NaturalIntentClassifier(featurizer, model, classIds, outOfScope.filter((id) => seen.has(id)), this.calibration, texts.length, contentFreeClasses, this.semanticFor(intents, texts.length));
+  }
+
+  /** A cached model file, or undefined when it cannot be read (`MODEL_FORMAT`; any other error is thrown). */
+  private decodeCached(file: Buffer, path: string, dataHash: string, intents: readonly IntentDefinition[]): NaturalIntentClassifier | undefined {
+    try {
+      return decodeModel(file, path, { dataHash, optionsHash: this.optionsHash }, { calibration: this.calibration, semanticFor: (examples) => this.semanticFor(intents, examples) });
+    } catch (error) {
+      if (BottangoError.is(error, BottangoErrorCode.ModelFormat)) return undefined;
+      throw error;
+    }
   }
 
   /** The word-vector evidence of a bot of `examples` phrases: small bots only, so only they load the vectors. */
