@@ -25,7 +25,6 @@ interface ModelMeta {
   readonly outOfScopeIds: readonly string[];
   readonly featureCount: number;
   readonly featureOptions: TextFeatureOptions;
-  readonly calibration: ConfidenceCalibration;
   readonly trainingExamples: number;
   /** Class indexes trained with a phrase without content word (version 4). */
   readonly contentFreeClasses: readonly number[];
@@ -33,7 +32,7 @@ interface ModelMeta {
 
 /** What a model file does not hold and the reader supplies: both follow from data and options the hashes check. */
 export interface ModelRebuild {
-  /** The reader's calibration (the options hash covers it), used instead of the file's copy. */
+  /** The reader's calibration (the options hash covers it: the file does not hold one). */
   readonly calibration: ConfidenceCalibration;
   /** The word-vector evidence for a classifier of this many training phrases (none for large ones). */
   semanticFor(trainingExamples: number): SemanticEvidence | undefined;
@@ -58,7 +57,6 @@ export function encodeModel(classifier: NaturalIntentClassifier, dataHash: strin
     outOfScopeIds: classifier.outOfScopeIds,
     featureCount: classifier.featurizer.size,
     featureOptions: classifier.featurizer.options,
-    calibration: classifier.calibration,
     trainingExamples: classifier.trainingExamples,
     contentFreeClasses: classifier.contentFreeClasses,
   };

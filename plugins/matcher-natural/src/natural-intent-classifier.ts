@@ -1,6 +1,5 @@
 import type { IntentClassification, IntentClassifier, IntentScore } from '@bottango/core';
 import type { SemanticEvidence } from './semantic-evidence.js';
-import { contentWordsOf } from './semantic-evidence.js';
 import type { SoftmaxModel } from './softmax-model.js';
 import type { AnalysedWord, TextFeaturizer } from './text-features.js';
 
@@ -338,7 +337,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
     const n = returned.length;
     for (let k = 0; k < n; k++) order[k] = returned[k] as number;
     rankByLogit(order, n, logits, max, min, this.scratch);
-    if (this.smallBotWeight > 0) return { ranked: this.smallBotScores(text, n, logSum, max, weight, knownShare, noEvidence) };
+    if (this.smallBotWeight > 0) return { ranked: this.smallBotScores(n, logSum, max, weight, knownShare, noEvidence) };
     const ranked: IntentScore[] = new Array<IntentScore>(n);
     for (let r = 0; r < n; r++) {
       const c = order[r] as number;
@@ -355,7 +354,7 @@ export class NaturalIntentClassifier implements IntentClassifier {
    * corpus one (`weight` is the corpus part's evidence weight). Its own function, so the large-bot path stays as small.
    * Scores never rise down the ranking: a class ranked lower by the model never outscores one above it.
    */
-  private smallBotScores(text: string, n: number, logSum: number, max: number, weight: number, knownShare: number, noEvidence: boolean): IntentScore[] {
+  private smallBotScores(n: number, logSum: number, max: number, weight: number, knownShare: number, noEvidence: boolean): IntentScore[] {
     const { order, logits, classIds, zeroScores, calibration } = this;
     const { slope, logitSlope, offset, smallBot: small } = calibration;
     const C = this.model.classCount;
@@ -369,7 +368,9 @@ export class NaturalIntentClassifier implements IntentClassifier {
     let bestSimilarity = -Infinity;
     let secondSimilarity = -Infinity;
     if (semantic !== undefined) {
-      semantic.measure(contentWordsOf(text));
+      // The content words of the text just featurised (its tokens, less the stop words).
+      const { tokens, words } = this.featurizer;
+      semantic.measure(tokens.filter((_, w) => !(words[w] as AnalysedWord).stop));
       base += small.botSoftEvidence * semantic.botSoftEvidence;
       // Only classes the text could be compared with count as others (one with no phrase vector says nothing).
       for (let c = 0; c < semantic.similarity.length; c++) {

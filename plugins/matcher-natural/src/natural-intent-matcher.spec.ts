@@ -48,13 +48,13 @@ describe('NaturalIntentMatcher model file', () => {
     const first = await new NaturalIntentMatcher({ cacheDir }).train(CONTRACT_INTENTS);
     const [name] = await readdir(cacheDir);
     const path = join(cacheDir, name as string);
-    // Rewrite the file's calibration copy (no band map, a weight that is not a number), checksums made right again.
+    // Give the file a calibration of its own (no band map, a weight that is not a number), checksums made right again.
     const file = await readFile(path);
     const newline = file.indexOf(10);
     const body = file.subarray(newline + 1);
     const metaLength = body.readUInt32LE(0);
-    const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as { calibration: { smallBot: Record<string, unknown> } };
-    meta.calibration.smallBot = { ...meta.calibration.smallBot, bandMap: undefined, similarity: 'x' };
+    const meta = JSON.parse(body.subarray(4, 4 + metaLength).toString('utf8')) as { calibration?: unknown };
+    meta.calibration = { ...DEFAULT_CONFIDENCE_CALIBRATION, smallBot: { ...DEFAULT_CONFIDENCE_CALIBRATION.smallBot, bandMap: undefined, similarity: 'x' } };
     const metaBytes = Buffer.from(JSON.stringify(meta));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(metaBytes.length);

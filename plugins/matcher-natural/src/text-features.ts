@@ -103,6 +103,8 @@ export class TextFeaturizer {
   private idPoolLength = 0;
   /** Incremented whenever the word cache is cleared (word vector slots are then stale). */
   cacheGeneration = 0;
+  /** The last text's words, as tokenized (`words[w]` is the analysis of `tokens[w]`). */
+  tokens: readonly string[] = [];
   /** The last text's analysed words `words[0..wordCount)` (each word's own features counted once per occurrence). */
   readonly words: AnalysedWord[] = [];
   wordCount = 0;
@@ -261,6 +263,7 @@ export class TextFeaturizer {
     // Dropped between texts, never while one is featurised (its words point into the id pool).
     if (this.wordCache.size >= WORD_CACHE_LIMIT || this.wordCacheCharacters >= WORD_CACHE_CHARACTERS) this.clearWordCache();
     const words = tokenizeWords(text);
+    this.tokens = words;
     const analysedWords = this.words;
     for (let w = 0; w < words.length; w++) analysedWords[w] = this.analyse(words[w] as string);
     return this.featurizeWords(words.length);

@@ -13,10 +13,6 @@ export interface WordVectors {
   indexOf(word: string): number;
   /** Adds the unit vector of row `index` to `out`. */
   addUnit(index: number, out: Float32Array): void;
-  /** Cosine similarity of two rows. */
-  cosine(a: number, b: number): number;
-  /** Cosine similarity of row `index` and the unit vector `unit`. */
-  cosineTo(index: number, unit: Float32Array): number;
 }
 
 interface WordVectorsHeader {
@@ -57,19 +53,6 @@ export function decodeWordVectors(file: Buffer, where: string): WordVectors {
       const scale = inverseNorms[row] as number;
       const at = row * dimensions;
       for (let d = 0; d < dimensions; d++) out[d] = (out[d] as number) + scale * (values[at + d] as number);
-    },
-    cosine(a, b) {
-      let dot = 0;
-      const atA = a * dimensions;
-      const atB = b * dimensions;
-      for (let d = 0; d < dimensions; d++) dot += (values[atA + d] as number) * (values[atB + d] as number);
-      return dot * (inverseNorms[a] as number) * (inverseNorms[b] as number);
-    },
-    cosineTo(row, unit) {
-      let dot = 0;
-      const at = row * dimensions;
-      for (let d = 0; d < dimensions; d++) dot += (values[at + d] as number) * (unit[d] as number);
-      return dot * (inverseNorms[row] as number);
     },
   };
 }
