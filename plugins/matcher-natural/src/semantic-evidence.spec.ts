@@ -28,6 +28,8 @@ describe('word vectors', () => {
     const file = readFileSync(WORD_VECTORS_PATH);
     expect(() => decodeWordVectors(file.subarray(0, file.length - 1), 'cut.bin')).toThrow(`cut.bin is not a version 1 bottango-word-vectors file of the size its header gives (${file.length - 1} bytes)`);
     expect(() => decodeWordVectors(Buffer.from('{"format":"other"}\nabc'), 'other.bin')).toThrow(/other\.bin is not/);
+    expect(() => decodeWordVectors(Buffer.from('not json at all\nabc'), 'text.bin')).toThrow(/text\.bin is not a version 1/);
+    expect(() => decodeWordVectors(Buffer.alloc(0), 'empty.bin')).toThrow(/empty\.bin is not a version 1 .*\(0 bytes\)/);
   });
 });
 

@@ -28,7 +28,12 @@ export const WORD_VECTORS_PATH = fileURLToPath(new URL('../data/word-vectors.bin
 /** Parses a word-vectors file (see scripts/build-word-vectors.mjs); `where` names it in errors. */
 export function decodeWordVectors(file: Buffer, where: string): WordVectors {
   const newline = file.indexOf(10);
-  const header = (newline > 0 ? JSON.parse(file.subarray(0, newline).toString('utf8')) : {}) as Partial<WordVectorsHeader>;
+  let header: Partial<WordVectorsHeader> = {};
+  try {
+    if (newline > 0) header = JSON.parse(file.subarray(0, newline).toString('utf8')) as Partial<WordVectorsHeader>;
+  } catch {
+    // not JSON: refused below, as a file of another format
+  }
   const { count = 0, dimensions = 0, wordBytes = 0 } = header;
   const valuesStart = newline + 1 + wordBytes;
   if (header.format !== 'bottango-word-vectors' || header.version !== 1 || file.length !== valuesStart + count * dimensions) {
