@@ -88,7 +88,11 @@ describe('packageNameProblems', () => {
 
   it('names what is wrong', () => {
     expect(packageNameProblems('')).toEqual(['is empty']);
-    expect(packageNameProblems('.hidden')).toEqual(['has ".hidden" starting with . or _']);
+    expect(packageNameProblems('.hidden')).toEqual(['has ".hidden" not starting with a letter or digit']);
+    // Names npm takes but the plugin loader refuses (it would not load the package made): refused here too.
+    for (const [name, part] of [['~foo', '~foo'], ['-foo', '-foo'], ['@-x/y', '-x'], ['@x/~y', '~y']]) {
+      expect(packageNameProblems(name), name).toEqual([`has "${part}" not starting with a letter or digit`]);
+    }
     expect(packageNameProblems('@acme')).toEqual(['is scoped but not @scope/name']);
     expect(packageNameProblems('a/b')).toEqual(['has characters other than letters, digits, - . _ ~ in "a/b"']);
     expect(packageNameProblems('fs')).toEqual(['is reserved (a Node.js core module or a name npm refuses)']);

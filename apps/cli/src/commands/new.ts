@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isPackageName } from '@bottango/core';
 import { createFolder } from '@bottango/runtime';
 import type { CliCommand } from '../io.js';
 import { defaultPluginFolder, defaultPluginId, PLUGIN_KINDS, pluginTemplateFiles, type PluginKind } from '../templates/plugin-templates.js';
@@ -28,10 +29,12 @@ export function packageNameProblems(name: string): string[] {
   if (name.startsWith('@') && !scoped) return [...problems, 'is scoped but not @scope/name'];
   const parts = scoped ? [scoped[1] ?? '', scoped[2] ?? ''] : [name];
   for (const part of parts) {
-    if (/^[._]/.test(part)) problems.push(`has "${part}" starting with . or _`);
+    if (!/^[a-z0-9]/i.test(part)) problems.push(`has "${part}" not starting with a letter or digit`);
     if (!/^[a-z0-9._~-]*$/i.test(part)) problems.push(`has characters other than letters, digits, - . _ ~ in "${part}"`);
   }
   if (!scoped && (builtinModules.includes(name) || ['node_modules', 'favicon.ico'].includes(name))) problems.push('is reserved (a Node.js core module or a name npm refuses)');
+  // The loader's rule (core) has the last word: a package it would refuse is no use as a plugin.
+  if (problems.length === 0 && !isPackageName(name)) problems.push('is not a package name Bottango loads plugins by');
   return problems;
 }
 
