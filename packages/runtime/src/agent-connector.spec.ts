@@ -136,6 +136,22 @@ describe('connector: messageDelay (spec 1.3)', () => {
     await rt.close();
   });
 
+  it('handles a batch at once at 20 messages, so a client writing faster than the delay cannot grow one without end', async () => {
+    const clock = new ManualClock();
+    const { rt, id } = await start([{ ...front({}, { messageDelay: 300 }) }, desk()], { clock });
+    const sends: Promise<readonly ConversationEvent[]>[] = [];
+    for (let i = 0; i < 25; i++) {
+      sends.push(rt.send(id, `m${i}`));
+      await new Promise((r) => setTimeout(r, 2));
+      clock.advance(100); // always inside the delay
+    }
+    const first = await sends[0];
+    expect(only(first!, 'user-message').map((e) => e.text)).toEqual([Array.from({ length: 20 }, (_, i) => `m${i}`).join(' ')]);
+    clock.advance(300);
+    expect(only(await sends[24]!, 'user-message').map((e) => e.text)).toEqual(['m20 m21 m22 m23 m24']);
+    await rt.close();
+  });
+
   it('is off by default: a send is handled at once', async () => {
     const clock = new ManualClock();
     const { rt, id } = await start([front(), desk()], { clock });

@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer, ConversationState } from '@bottango/core';
+import type { Clock, ClockTimer } from '@bottango/core';
 
 /**
  * Line breaks in transfer messages (spec 3.2): Conversation Builder writes a new line as a backslash-escaped `\n`, so
@@ -6,19 +6,6 @@ import type { Clock, ClockTimer, ConversationState } from '@bottango/core';
  */
 export function withLineBreaks(text: string): string {
   return text.replace(/\\{1,2}n/g, '\n');
-}
-
-/**
- * What a bot receiving a conversation with nothing else to act on sees (spec 1.3): the last message of the transcript,
- * skipping agent (bot) messages when `skipAgentMessage` is on. Messages the platform injected never count.
- */
-export function lastUtterance(state: ConversationState, skipAgentMessage: boolean): string | undefined {
-  for (let i = state.transcript.length - 1; i >= 0; i--) {
-    const entry = state.transcript[i];
-    if (!entry || entry.system || !entry.text.trim()) continue;
-    if (entry.from === 'user' || !skipAgentMessage) return entry.text;
-  }
-  return undefined;
 }
 
 /** Resolves after `ms` on `clock` (at once for 0), or as soon as `signal` aborts (the runtime closing). */
@@ -66,8 +53,16 @@ export class ConversationTimers {
   }
 }
 
+/**
+ * A batch is handled at once when it holds this many messages or characters: a client that writes faster than the
+ * delay would otherwise hold its messages (and their callers) unhandled, growing, for as long as it keeps writing.
+ */
+const MAX_JOINED_MESSAGES = 20;
+const MAX_JOINED_CHARACTERS = 10_000;
+
 interface Batch<T> {
   readonly texts: string[];
+  characters: number;
   readonly waiters: { resolve: (value: T) => void; reject: (error: unknown) => void }[];
   handle: (joined: string) => Promise<T>;
 }
@@ -87,12 +82,18 @@ export class MessageJoiner<T> {
   join(conversationId: string, text: string, ms: number, handle: (joined: string) => Promise<T>): Promise<T> {
     let batch = this.#batches.get(conversationId);
     if (!batch) {
-      batch = { texts: [], waiters: [], handle };
+      batch = { texts: [], characters: 0, waiters: [], handle };
       this.#batches.set(conversationId, batch);
     }
     batch.texts.push(text);
+    batch.characters += text.length + 1;
     const result = new Promise<T>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-    this.#timers.set(conversationId, ms, () => this.#flush(conversationId));
+    if (batch.texts.length >= MAX_JOINED_MESSAGES || batch.characters >= MAX_JOINED_CHARACTERS) {
+      this.#timers.clear(conversationId);
+      this.#flush(conversationId);
+    } else {
+      this.#timers.set(conversationId, ms, () => this.#flush(conversationId));
+    }
     return result;
   }
 
