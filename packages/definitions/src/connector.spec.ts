@@ -73,6 +73,10 @@ describe('the connector section of a bot file', () => {
     expect(problemsOfYaml(bot('  fallbackEscalationTime: 2592000000'))).toEqual([
       { path: 'connector.fallbackEscalationTime', message: 'must be at most 2147483647, got the number 2592000000' },
     ]);
+    // The same for a transfer's interaction delay.
+    const delayed = (ms: string) => bot('  messageDelay: 0', `      - transfer: { skill: billing, message: hi }\n        interactionDelay: ${ms}`);
+    expect(problemsOfYaml(delayed('2592000000')).map((p) => p.message)).toEqual(['must be at most 2147483647, got the number 2592000000']);
+    expect(problemsOfYaml(delayed('-1')).map((p) => p.message)).toEqual(['must be at least 0, got the number -1']);
   });
 
   it('checks the connector of bots built in code', () => {
@@ -90,5 +94,20 @@ describe('the connector section of a bot file', () => {
       { path: 'connector.fallbackSkillId', message: "bot 'router' holds skill 'routing' itself: the transfer would come back to it (a transfer loop)" },
       { path: 'connector.escalationSkillIdOnStuckConversation', message: "bot 'router' holds skill 'routing' itself: the transfer would come back to it (a transfer loop)" },
     ]);
+  });
+
+  it("checks a transfer's interactionDelay in bots built in code (Node fires a timer over 2^31 − 1 ms at once)", () => {
+    const withDelay = (interactionDelay: number): BotDefinition => ({
+      id: 'router',
+      skills: ['routing'],
+      intents: [],
+      dialogs: [{ name: 'Hand over', type: 'standard', starter: { patterns: ['*'] }, interactions: [{ type: 'agentTransfer', skill: 'billing', message: 'hi', interactionDelay }] }],
+    });
+    for (const bad of [-1, 1.5, 2 ** 31, Number.NaN]) {
+      expect(validateBotDefinitions([withDelay(bad)]).errors.map(({ path, message }) => ({ path, message })), String(bad)).toEqual([
+        { path: 'dialogs[0].interactions[0].interactionDelay', message: `interactionDelay must be a whole number of milliseconds from 0 to 2147483647, got ${String(bad)}` },
+      ]);
+    }
+    expect(validateBotDefinitions([withDelay(2000)]).errors).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ const transferFields = {
   agentId: skillId.optional(),
   responseDataVariable: nonEmpty.optional(),
 };
-const transferOutcomes = { onFailure: nonEmpty.optional(), interactionDelay: z.int().min(0).optional() };
+const transferOutcomes = { onFailure: nonEmpty.optional(), interactionDelay: z.int().min(0).max(MAX_TIMER_MS).optional() };
 
 /** The accepted shapes of an interaction: `short` (keyed by `text`/`question`/`transfer`) and `long` (with `type`). */
 export const interactionSchemas = {

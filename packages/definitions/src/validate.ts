@@ -1,6 +1,7 @@
 import { BLANK_MESSAGE, DEFAULT_PATTERN_SYNTAX, type BotDefinition, type BotGroupDefinition, type DialogDefinition, type ResponseCondition } from '@bottango/core';
 import { didYouMean } from './did-you-mean.js';
 import { checkConnector } from './validate-connector.js';
+import { MAX_TIMER_MS } from './timer-limit.js';
 import type { DefinitionProblem, PathSegment } from './problems.js';
 import { botFileName, botProblem, groupProblem } from './registry.js';
 
@@ -63,6 +64,10 @@ function checkInteractions(bot: BotDefinition, dialog: DialogDefinition, dialogI
       return;
     }
     checkTarget(index, 'onFailure', interaction.onFailure);
+    const delay = interaction.interactionDelay;
+    if (delay !== undefined && !(Number.isInteger(delay) && delay >= 0 && delay <= MAX_TIMER_MS)) {
+      errors.push(botProblem(bot, at(index, 'interactionDelay'), `interactionDelay must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(delay)}`));
+    }
     if (typeof interaction.message !== 'string' || interaction.message.trim() === '') {
       errors.push(botProblem(bot, at(index, 'message'), `transfer has no message (it is sent to the user before the transfer); write one, or use ${BLANK_MESSAGE} to send nothing`));
     }
