@@ -36,9 +36,9 @@ import type { CompiledBot, CompiledDialog, StarterMatch } from './compiled-bot.j
 import { checkGroup, rankGroupCandidates, type GroupCandidate, type GroupCheckReport, type GroupClassifier } from './group-routing.js';
 import type { ConversationStep, MessageStepResult } from './conversation-step.js';
 import { putAsidePendingContext, takeBackPendingContext } from './dialog-context.js';
-import { ConversationTimers, MessageJoiner, lastUtterance, sleep, withLineBreaks } from './connector.js';
+import { ConversationTimers, MessageJoiner, sleep, withLineBreaks } from './connector.js';
 import { SerialQueue } from './serial-queue.js';
-import { lastUserMessage, newTurn, replaceTop, top, type Turn } from './turn.js';
+import { lastUserMessage, lastUtterance, newTurn, replaceTop, top, type Turn } from './turn.js';
 import { environmentValue, loadForeverVariables, skipsPreviousDialog, splitBotText, transferArrival } from './scripting-support.js';
 
 export type ConversationEventListener = (event: ConversationEvent) => void;

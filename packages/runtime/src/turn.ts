@@ -49,9 +49,18 @@ export function replaceTop(state: ConversationState, frame: DialogFrame): void {
 
 /** The last message the user typed (not one the platform injected). */
 export function lastUserMessage(state: ConversationState): string | undefined {
+  return lastUtterance(state, true);
+}
+
+/**
+ * The last non-blank message of the transcript, skipping bot messages when `skipBotMessages` (the connector's
+ * `skipAgentMessage`, spec 1.3). Messages the platform injected never count.
+ */
+export function lastUtterance(state: ConversationState, skipBotMessages: boolean): string | undefined {
   for (let i = state.transcript.length - 1; i >= 0; i--) {
     const entry = state.transcript[i];
-    if (entry?.from === 'user' && !entry.system && entry.text.trim()) return entry.text;
+    if (!entry || entry.system || !entry.text.trim()) continue;
+    if (entry.from === 'user' || !skipBotMessages) return entry.text;
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluateSmallBots, loadIntentDataset, renderSmallBotsSvg, type SmallBotsMatcher, type SmallBotsMetrics, type SmallBotsReport } from '@bottango/eval/small-bots';
+import { evaluateSmallBots, loadIntentDataset, SMALL_BOTS_METRICS, renderSmallBotsSvg, type SmallBotsMatcher, type SmallBotsMetrics, type SmallBotsReport } from '@bottango/eval/small-bots';
 import { machineLine, updateBenchmarksSection } from './benchmarks-file.js';
 import { DATASETS_DIR } from './datasets-dir.js';
 import { startNlpjs } from './nlpjs-peer.js';
@@ -90,7 +90,6 @@ function revision(): string {
   return `commit ${commit}${dirty === undefined || dirty === '' ? '' : ' with uncommitted changes to the matcher or the protocol'}`;
 }
 
-const COLUMNS: readonly (keyof SmallBotsMetrics)[] = ['accAtGood', 'top1', 'otherIntentFalseAccept', 'oosFalseAccept', 'junkFalseAccept', 'ece'];
 
 async function main(): Promise<void> {
   if (!existsSync(resolve(DATASETS_DIR, DATASET))) throw new Error(`smallbots bench: ${DATASET} not found in ${DATASETS_DIR} (set BOTTANGO_DATASETS)`);
@@ -105,7 +104,7 @@ async function main(): Promise<void> {
       process.stderr.write(`smallbots: ${engine} ${intents}×${phrases}…\n`);
       const report = runChild(engine, intents, phrases);
       const s = report.summary;
-      table.push(`| ${intents}×${phrases} | ${ENGINE_LABELS[engine]} | ${COLUMNS.map((c) => s[c]?.mean.toFixed(3) ?? 'n/a').join(' | ')} | ${report.seconds.toFixed(1)} |`);
+      table.push(`| ${intents}×${phrases} | ${ENGINE_LABELS[engine]} | ${SMALL_BOTS_METRICS.map((c) => s[c]?.mean.toFixed(3) ?? 'n/a').join(' | ')} | ${report.seconds.toFixed(1)} |`);
       const range = (c: keyof SmallBotsMetrics): string => {
         const spread = s[c];
         return spread ? `${spread.min.toFixed(3)}–${spread.max.toFixed(3)}` : 'n/a';
