@@ -20,6 +20,13 @@ describe('ManualClock', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('stops an advance whose timers keep re-arming themselves with no delay, instead of spinning for ever', () => {
+    const clock = new ManualClock();
+    const rearm = (): void => void clock.setTimeout(rearm, 0);
+    rearm();
+    expect(() => clock.advance(1)).toThrow('ManualClock.advance ran 100,000 timers and more are due');
+  });
+
   it('the system clock reads Date.now and fires real timers', async () => {
     expect(Math.abs(systemClock.now() - Date.now())).toBeLessThan(50);
     await new Promise<void>((resolve) => systemClock.setTimeout(resolve, 1));

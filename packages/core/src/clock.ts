@@ -17,6 +17,9 @@ export const systemClock: Clock = {
   clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
 };
 
+/** Timers one `advance` may run (see there). */
+const MAX_TIMERS_PER_ADVANCE = 100_000;
+
 /**
  * A clock that moves only when told (tests, scenario files): `advance(ms)` runs the timers that fall due, in time order,
  * each with `now()` at its due time.
@@ -52,10 +55,12 @@ export class ManualClock implements Clock {
   /** Moves time forward by `ms`, running every timer due by then (including ones those timers set). */
   advance(ms: number): void {
     const end = this.#now + ms;
-    for (;;) {
+    for (let ran = 0; ; ran++) {
       let due: [number, { at: number; fn: () => void }] | undefined;
       for (const entry of this.#timers) if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
       if (!due) break;
+      // A timer that re-arms itself with no delay would otherwise keep time from moving, for ever.
+      if (ran === MAX_TIMERS_PER_ADVANCE) throw new Error(`ManualClock.advance ran ${MAX_TIMERS_PER_ADVANCE.toLocaleString('en-US')} timers and more are due (a timer re-arming itself?)`);
       this.#timers.delete(due[0]);
       this.#now = due[1].at;
       due[1].fn();

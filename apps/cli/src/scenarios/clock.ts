@@ -1,5 +1,8 @@
 import { ManualClock, type ClockTimer } from '@bottango/core';
 
+/** Timers' due times one `wait` may run through: a timer that re-arms itself with no delay would spin for ever. */
+export const MAX_TIMER_ROUNDS_PER_WAIT = 100_000;
+
 /** Where a scenario's time starts (a fixed date, so runs are alike). */
 const SCENARIO_EPOCH = Date.UTC(2026, 0, 1);
 
@@ -41,9 +44,10 @@ export class ScenarioClock extends ManualClock {
   /** Moves time forward by `ms`; after the timers of each due time have run, waits for `settle()`. */
   async pass(ms: number, settle: () => Promise<void>): Promise<void> {
     const end = this.now() + ms;
-    for (;;) {
+    for (let round = 0; ; round++) {
       const due = Math.min(...[...this.#due.values()].filter((at) => at <= end));
       if (!Number.isFinite(due)) break;
+      if (round === MAX_TIMER_ROUNDS_PER_WAIT) throw new Error(`the wait ran timers at ${MAX_TIMER_ROUNDS_PER_WAIT.toLocaleString('en-US')} due times and more keep coming (a timer re-arming itself?)`);
       this.advance(due - this.now());
       await settle();
     }

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod';
 import { BottangoError, BottangoErrorCode } from '@bottango/core';
+import { readDataFile } from '@bottango/definitions';
 import { scenarioFileSchema, STEP_KINDS, type AgentSetting, type LoadErrorExpectation, type Step } from './schema.js';
 
 /** A scenario file, checked: every path resolved against the file. */
@@ -33,18 +32,18 @@ export interface Scenario {
 
 /** Reads and checks a scenario file; errors name the file and the path inside it. */
 export async function loadScenarioFile(file: string): Promise<ScenarioFile> {
-  let text: string;
+  // Read as bot files are: size limit, strict UTF-8, YAML aliases capped.
+  let read: Awaited<ReturnType<typeof readDataFile>>;
   try {
-    text = await readFile(file, 'utf8');
+    read = await readDataFile(file, 'a scenario file');
   } catch (cause) {
     throw new BottangoError(BottangoErrorCode.InvalidDefinition, `cannot read scenario file: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { where: file, cause });
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new BottangoError(BottangoErrorCode.InvalidDefinition, `invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { where: file, cause: error });
+  if (read.problems.length > 0) {
+    const lines = read.problems.map((p) => `${p.line === undefined ? '' : `line ${p.line}: `}${p.message}`);
+    throw new BottangoError(BottangoErrorCode.InvalidDefinition, lines.join('\n  '), { where: file });
   }
+  const raw = read.data;
   const parsed = scenarioFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = [...new Set(parsed.error.issues.flatMap((issue) => formatIssue(issue, [], raw)))];

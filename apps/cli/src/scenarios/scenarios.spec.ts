@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@bottango/core';
 import type { BottangoRuntime } from '@bottango/runtime';
 import { composeRuntime } from '../compose.js';
-import type { ScenarioClock } from './clock.js';
 import { checkExpected, checkForbidden, matches } from './expectations.js';
 import { loadScenarioFile } from './load.js';
+import { MAX_TIMER_ROUNDS_PER_WAIT, ScenarioClock } from './clock.js';
 import { runScenarioFile, type ComposeScenarioRuntime, type ScenarioResult } from './run.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -271,6 +271,14 @@ describe('scenario file errors', () => {
     expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: hi\n        never:\n          - says: {}\n            count: 1\n`))).toContain('scenarios[0].turns[0].never[0].count: unknown expectation');
     expect(await loadProblem(edge(`  - name: x\n    turns:\n      - user: { text: hi }\n`))).toContain('scenarios[0].turns[0].user: must be text, a number or a list, got {"text":"hi"}');
     expect(await loadProblem(edge(`  - name: x\n`))).toContain('scenarios[0].turns: must be a non-empty list of turns (or loadError');
+    // Read as bot files are: an alias bomb, bytes that are not UTF-8 and a file over 1 MiB are refused, naming why.
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    expect(await loadProblem(bomb)).toContain('YAML aliases (*name) expand to too much data');
+    expect(await loadProblem(edge(`  - name: x\n    turns:\n      - wait: 744h\n`))).toContain('must be at most 30 days (720h)');
+    const latin1 = await scenarioFile('');
+    await writeFile(latin1, Buffer.from('bots: caf\xe9\n', 'latin1'));
+    await expect(loadScenarioFile(latin1)).rejects.toThrow('line 1: the file is not valid UTF-8: invalid byte sequence at byte offset 9');
+    expect(await loadProblem(`bots: x\n# ${'y'.repeat(1024 * 1024)}\n`)).toContain('a scenario file may hold at most 1,048,576 bytes');
     expect(await loadProblem(edge(`  - name: x\n    loadError: {}\n    turns:\n      - user: hi\n`))).toContain('scenarios[0].turns: a scenario with loadError has no turns');
   });
 });
@@ -291,5 +299,14 @@ describe('a scenario that stops with an error', () => {
       ['second', true],
     ]);
     expect(results[0]?.failures).toEqual(['the scenario stopped with an error: the store went away']);
+  });
+});
+
+describe('ScenarioClock', () => {
+  it('stops a wait whose timers keep re-arming themselves, instead of running them for ever', async () => {
+    const clock = new ScenarioClock();
+    const rearm = (): void => void clock.setTimeout(rearm, 1);
+    rearm();
+    await expect(clock.pass(3_600_000, async () => undefined)).rejects.toThrow(`the wait ran timers at ${MAX_TIMER_ROUNDS_PER_WAIT.toLocaleString('en-US')} due times and more keep coming`);
   });
 });

@@ -28,6 +28,9 @@ const agents = z
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 /** `300ms`, `3s`, `2.5m`, `1h`, or a number of milliseconds. */
+/** Longest wait: 30 days, past every connector time (fallbackEscalationTime is capped at about 24.8 days). */
+const MAX_WAIT_MS = 30 * 24 * 3_600_000;
+
 const duration = z
   .union([z.number().nonnegative(), z.string().regex(DURATION, 'must be a duration like 300ms, 3s, 2m or 1h (or a number of milliseconds)')])
   .transform((value) => {
@@ -35,7 +38,8 @@ const duration = z
     const [, amount, unit] = DURATION.exec(value) as RegExpExecArray;
     return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   })
-  .meta({ description: 'How long: 300ms, 3s, 2m, 1h, or a number of milliseconds.' });
+  .pipe(z.number().max(MAX_WAIT_MS, 'must be at most 30 days (720h)'))
+  .meta({ description: 'How long: 300ms, 3s, 2m, 1h, or a number of milliseconds (at most 30 days).' });
 
 const botField = name.optional().meta({ description: 'Bot id.' });
 
